@@ -1,0 +1,13 @@
+/** Jest runs TypeScript through SWC (no type-check here: `npm test` runs tsc first). */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/tests"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    // age-encryption and its @noble/@scure dependencies ship ESM only; SWC turns them into CJS for Jest.
+    "^.+\\.(t|m?j)s$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }],
+  },
+  transformIgnorePatterns: ["/node_modules/(?!(age-encryption|@noble|@scure)/)"],
+  testTimeout: 30000,
+};
