@@ -1,0 +1,70 @@
+import { z } from "zod";
+import { cidrv4, dnsLabel, expected, ipv4, positiveInt } from "./primitives";
+
+/** The qemu-guest-agent-only schematic from the Talos Image Factory (Talos Proxmox guide). */
+export const defaultSchematicId = "ce4c980550dd2ab1b17bbf2b08801c7eb59418eafe8f279833297925d67c7515";
+
+/** A Talos machine config patch: a partial machine config merged over the generated one. */
+const machinePatch = z.record(z.string(), z.unknown());
+
+export const clusterNode = z.strictObject({
+  /** Hostname and VM name. Part of the node's identity: renaming it replaces the VM. */
+  name: dnsLabel,
+  /** Proxmox VM id. Part of the node's identity. */
+  vmId: z
+    .number({ error: expected("must be a whole number") })
+    .int({ error: expected("must be a whole number") })
+    .min(100, { error: expected("must be between 100 and 999999999 (Proxmox VM id range)") })
+    .max(999_999_999, { error: expected("must be between 100 and 999999999 (Proxmox VM id range)") }),
+  role: z.enum(["controlplane", "worker"], { error: expected("must be controlplane or worker") }),
+  /** Name of a host in home-platform:proxmox.hosts. */
+  host: dnsLabel,
+  /** Static address inside cluster.network.cidr. */
+  ip: ipv4,
+  cores: positiveInt,
+  /** Dedicated memory in MiB; Talos needs at least 2 GiB, and no ballooning is used. */
+  memoryMiB: positiveInt.min(2048, { error: expected("must be at least 2048 (Talos needs 2 GiB)") }),
+  /** System disk size in GiB. Growing it resizes in place; shrinking is refused by Proxmox. */
+  diskGiB: positiveInt.min(10, { error: expected("must be at least 10 (GiB)") }),
+  /** Datastore for the system disk. Defaults to "local-lvm". */
+  datastore: z.string().min(1).default("local-lvm"),
+  /** Extra Proxmox tags (sorted on the VM so Proxmox shows no diff). */
+  tags: z.array(dnsLabel).default([]),
+  /** Talos patches for this node only, applied after the platform's own patches. */
+  patches: z.array(machinePatch).default([]),
+});
+
+export const clusterSchema = z.strictObject({
+  /** Kubernetes cluster name, used in kubeconfig/talosconfig contexts. */
+  name: dnsLabel,
+  /** Talos release, pinned. */
+  talosVersion: z.string().regex(/^v1\.\d+\.\d+$/, { error: expected("must be a Talos release like v1.13.9") }).default("v1.13.9"),
+  /** Kubernetes release Talos installs, pinned. */
+  kubernetesVersion: z
+    .string()
+    .regex(/^v?1\.\d+\.\d+$/, { error: expected("must be a Kubernetes release like 1.36.1") })
+    .default("1.36.1"),
+  /** Image Factory schematic id. Defaults to the qemu-guest-agent schematic. */
+  schematicId: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, { error: expected("must be a 64-character Image Factory schematic id") })
+    .default(defaultSchematicId),
+  /** Shared control-plane address; when absent the first control-plane node's IP is the endpoint. */
+  vip: ipv4.optional(),
+  /** Let workloads run on control-plane nodes. Defaults to true (small clusters have no workers). */
+  allowSchedulingOnControlPlanes: z.boolean().default(true),
+  /** Disk Talos installs to inside the VM. Defaults to /dev/sda (virtio-scsi). */
+  installDisk: z.string().startsWith("/dev/", { error: expected("must be a device path like /dev/sda") }).default("/dev/sda"),
+  network: z.strictObject({
+    cidr: cidrv4,
+    gateway: ipv4,
+    nameservers: z.array(ipv4).min(1, { error: expected("must list at least one DNS server") }),
+    /** Proxmox bridge for the VMs' NIC. Defaults to vmbr0. */
+    bridge: z.string().min(1).default("vmbr0"),
+    vlanId: z.number().int().min(1).max(4094, { error: expected("must be a VLAN id from 1 to 4094") }).optional(),
+  }),
+  nodes: z.array(clusterNode).min(1, { error: expected("must list at least one node") }),
+});
+
+export type ClusterConfig = z.infer<typeof clusterSchema>;
+export type ClusterNodeConfig = z.infer<typeof clusterNode>;

@@ -1,0 +1,77 @@
+import { S3Buckets } from "./components/s3-buckets";
+import { TalosCluster } from "./components/talos-cluster";
+import { loadPlatform } from "./config/load";
+import { ObservabilityStack } from "./stacks/observability";
+import { RunnersStack } from "./stacks/runners";
+import { SecurityStack } from "./stacks/security";
+
+/**
+ * The program: config → Talos cluster on Proxmox → buckets → the three platform stacks.
+ * Pulumi calls the exported async function and publishes what it returns as stack outputs.
+ * Logical names here are roles, never values from config, so no config edit renames a resource.
+ */
+export = async function main() {
+  const { config, secrets } = await loadPlatform();
+
+  const cluster = new TalosCluster("cluster", {
+    cluster: config.cluster,
+    proxmox: config.proxmox,
+    proxmoxApiToken: secrets.proxmox.apiToken,
+  });
+
+  const storage = new S3Buckets("object-storage", {
+    s3: config.s3,
+    accessKey: secrets.s3.accessKey,
+    secretKey: secrets.s3.secretKey,
+  });
+
+  const k8s = { provider: cluster.kubernetesProvider };
+
+  const observability = new ObservabilityStack(
+    "observability",
+    {
+      config: config.observability,
+      timezone: config.timezone,
+      nodeCidr: config.cluster.network.cidr,
+      thanosBucket: {
+        endpoint: config.s3.endpoint,
+        region: config.s3.region,
+        bucket: storage.bucketNames.thanos,
+        accessKey: secrets.s3.accessKey,
+        secretKey: secrets.s3.secretKey,
+      },
+      discordWebhookUrl: secrets.alertmanager.discordWebhookUrl,
+      grafanaAdmin: { user: secrets.grafana.adminUser, password: secrets.grafana.adminPassword },
+    },
+    k8s,
+  );
+
+  const security = new SecurityStack(
+    "security",
+    {
+      config: config.security,
+      clusterCidrs: [config.cluster.network.cidr],
+      monitoringNamespace: observability.namespace,
+      logsNamespace: observability.logsNamespace,
+    },
+    // PrometheusRule and ServiceMonitor CRDs come with kube-prometheus-stack.
+    { ...k8s, dependsOn: [observability] },
+  );
+
+  const runners = config.runners.enabled
+    ? new RunnersStack("runners", { config: config.runners, registrationToken: secrets.runners.registrationToken }, k8s)
+    : undefined;
+
+  return {
+    kubeconfig: cluster.kubeconfig,
+    talosconfig: cluster.talosconfig,
+    clusterEndpoint: cluster.endpoint,
+    nodes: cluster.nodeAddresses,
+    buckets: storage.bucketNames,
+    grafanaDatasources: observability.grafanaDatasources,
+    grafanaUrl: observability.grafanaUrl,
+    syslogEndpoint: observability.syslogEndpoint,
+    tracingPolicies: security.tracingPolicyNames,
+    runnerNamespace: runners?.namespace,
+  };
+};

@@ -1,0 +1,44 @@
+/**
+ * Every chart and image version the platform deploys, in one typed module so a reviewer sees a
+ * bump as one line and Renovate can propose them. Each entry carries a `# renovate:` comment
+ * that the regex manager in renovate.json5 reads (datasource, package name).
+ */
+
+export interface ChartPin {
+  /** Chart name inside the repository. */
+  readonly chart: string;
+  readonly version: string;
+  /** Helm repository URL, or the OCI registry path without the chart name. */
+  readonly repository: string;
+}
+
+export const charts = {
+  // renovate: datasource=helm depName=kube-prometheus-stack registryUrl=https://prometheus-community.github.io/helm-charts
+  kubePrometheusStack: { chart: "kube-prometheus-stack", version: "88.5.3", repository: "https://prometheus-community.github.io/helm-charts" },
+  // renovate: datasource=docker depName=ghcr.io/stevehipwell/helm-charts/thanos
+  thanos: { chart: "thanos", version: "1.24.1", repository: "oci://ghcr.io/stevehipwell/helm-charts" },
+  // renovate: datasource=helm depName=victoria-logs-single registryUrl=https://victoriametrics.github.io/helm-charts
+  victoriaLogsSingle: { chart: "victoria-logs-single", version: "0.13.9", repository: "https://victoriametrics.github.io/helm-charts" },
+  // renovate: datasource=helm depName=victoria-logs-collector registryUrl=https://victoriametrics.github.io/helm-charts
+  victoriaLogsCollector: { chart: "victoria-logs-collector", version: "0.3.7", repository: "https://victoriametrics.github.io/helm-charts" },
+  // renovate: datasource=helm depName=tetragon registryUrl=https://helm.cilium.io
+  tetragon: { chart: "tetragon", version: "1.7.0", repository: "https://helm.cilium.io" },
+  // renovate: datasource=docker depName=codeberg.org/wrenix/helm-charts/forgejo-runner
+  forgejoRunner: { chart: "forgejo-runner", version: "0.4.38", repository: "oci://codeberg.org/wrenix/helm-charts" },
+} as const satisfies Record<string, ChartPin>;
+
+export interface ImagePin {
+  readonly repository: string;
+  readonly tag: string;
+}
+
+/** Images we set ourselves (the charts pin their own defaults, which the values tests check). */
+export const images = {
+  // renovate: datasource=docker depName=registry.k8s.io/kubectl
+  kubectl: { repository: "registry.k8s.io/kubectl", tag: "v1.36.1" },
+} as const satisfies Record<string, ImagePin>;
+
+/** `repository:tag`, for manifests that take one string. */
+export function imageRef(pin: ImagePin): string {
+  return `${pin.repository}:${pin.tag}`;
+}
