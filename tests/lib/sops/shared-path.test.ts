@@ -1,0 +1,37 @@
+/** lib/shared-path.ts: where tests find the shared reference folder. */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { sharedDir } from "../../../lib/shared-path";
+import { repoRoot } from "./helpers";
+
+const saved = process.env.HOME_PLATFORM_SHARED;
+afterEach(() => {
+  if (saved === undefined) delete process.env.HOME_PLATFORM_SHARED;
+  else process.env.HOME_PLATFORM_SHARED = saved;
+});
+
+test("defaults to the shared/ folder beside the clone", () => {
+  delete process.env.HOME_PLATFORM_SHARED;
+  const expected = path.resolve(repoRoot, "..", "shared");
+  expect(sharedDir()).toBe(expected);
+  expect(sharedDir("vectors", "sops")).toBe(path.join(expected, "vectors", "sops"));
+});
+
+test("HOME_PLATFORM_SHARED overrides the location", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hp-shared-"));
+  try {
+    process.env.HOME_PLATFORM_SHARED = dir;
+    expect(sharedDir("a", "b.txt")).toBe(path.join(dir, "a", "b.txt"));
+  } finally {
+    fs.rmSync(dir, { recursive: true });
+  }
+});
+
+test("a missing folder is a clear error, not a silent skip", () => {
+  const missing = path.join(os.tmpdir(), "hp-shared-does-not-exist");
+  process.env.HOME_PLATFORM_SHARED = missing;
+  expect(() => sharedDir("vectors")).toThrow(
+    `shared reference folder not found at ${missing}: set HOME_PLATFORM_SHARED or place shared/ beside the clone`,
+  );
+});
