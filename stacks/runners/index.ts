@@ -1,0 +1,1 @@
+export { RunnersStack, type RunnersStackArgs } from "./runners-stack";
