@@ -36,7 +36,26 @@ export interface ImagePin {
 export const images = {
   // renovate: datasource=docker depName=registry.k8s.io/kubectl
   kubectl: { repository: "registry.k8s.io/kubectl", tag: "v1.36.1" },
+  // renovate: datasource=docker depName=code.forgejo.org/forgejo/runner
+  forgejoRunner: { repository: "code.forgejo.org/forgejo/runner", tag: "7.0.0" },
+  // renovate: datasource=docker depName=docker.io/library/docker
+  dind: { repository: "docker.io/library/docker", tag: "28.3.2-dind" },
 } as const satisfies Record<string, ImagePin>;
+
+/** Grafana plugins, installed by Grafana at start from grafana.com as `id@version`. */
+export const grafanaPlugins = {
+  // renovate: datasource=github-releases depName=VictoriaMetrics/victorialogs-datasource extractVersion=^v(?<version>.+)$
+  victoriaLogsDatasource: { id: "victoriametrics-logs-datasource", version: "0.30.1" },
+} as const satisfies Record<string, { readonly id: string; readonly version: string }>;
+
+/**
+ * Dashboards Grafana downloads from grafana.com by id and pinned revision. No Renovate datasource
+ * knows grafana.com revisions: bump by hand after reading the dashboard's changelog.
+ */
+export const grafanaDashboards = {
+  // https://grafana.com/grafana/dashboards/22084 (VictoriaLogs single-node, by VictoriaMetrics)
+  victoriaLogsSingleNode: { gnetId: 22084, revision: 8 },
+} as const satisfies Record<string, { readonly gnetId: number; readonly revision: number }>;
 
 /** `repository:tag`, for manifests that take one string. */
 export function imageRef(pin: ImagePin): string {
