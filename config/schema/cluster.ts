@@ -1,3 +1,4 @@
+import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { cidrv4, dnsLabel, expected, ipv4, positiveInt } from "./primitives";
 
@@ -62,9 +63,42 @@ export const clusterSchema = z.strictObject({
     /** Proxmox bridge for the VMs' NIC. Defaults to vmbr0. */
     bridge: z.string().min(1).default("vmbr0"),
     vlanId: z.number().int().min(1).max(4094, { error: expected("must be a VLAN id from 1 to 4094") }).optional(),
-  }),
+    /** Pod network. Defaults to 10.244.0.0/16. Fixed once the cluster exists. */
+    podCidr: cidrv4.default("10.244.0.0/16"),
+    /** Service network. Defaults to 10.96.0.0/12. Fixed once the cluster exists. */
+    serviceCidr: cidrv4.default("10.96.0.0/12"),
+  }).superRefine(checkNetworksDisjoint),
   nodes: z.array(clusterNode).min(1, { error: expected("must list at least one node") }),
 });
+
+/**
+ * Nodes, pods and services must not share addresses: a pod range covering the node network makes
+ * nodes unreachable from pods, and the kube-apiserver refuses overlapping pod/service ranges.
+ */
+function checkNetworksDisjoint(
+  network: { cidr: string; podCidr: string; serviceCidr: string },
+  ctx: z.RefinementCtx,
+): void {
+  const ranges = [
+    ["cidr", network.cidr],
+    ["podCidr", network.podCidr],
+    ["serviceCidr", network.serviceCidr],
+  ] as const;
+  ranges.forEach(([key, cidr], index) => {
+    for (const [otherKey, other] of ranges.slice(0, index)) {
+      if (cidrsOverlap(cidr, other)) {
+        ctx.addIssue({ code: "custom", path: [key], message: `${cidr} overlaps cluster.network.${otherKey} (${other})` });
+      }
+    }
+  });
+}
+
+function cidrsOverlap(a: string, b: string): boolean {
+  const [addressA, prefixA] = ipaddr.IPv4.parseCIDR(a);
+  const [addressB, prefixB] = ipaddr.IPv4.parseCIDR(b);
+  // Two ranges overlap exactly when the wider one contains the other's first address.
+  return prefixA <= prefixB ? addressB.match(addressA, prefixA) : addressA.match(addressB, prefixB);
+}
 
 export type ClusterConfig = z.infer<typeof clusterSchema>;
 export type ClusterNodeConfig = z.infer<typeof clusterNode>;

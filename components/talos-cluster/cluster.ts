@@ -1,0 +1,142 @@
+import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterConfig, ProxmoxConfig } from "../../config/schema";
+import type { ClusterCapacity } from "../../lib/capacity";
+import { clusterCapacity } from "./capacity";
+import { createAdminCredentials } from "./client-config";
+import { createTalosCommands } from "./commands";
+import { createImageDownloads } from "./image";
+import { nodeMachineConfig, type TalosDocument } from "./machine-config";
+import type { PatchedDocument } from "./merge";
+import { createClusterSecrets } from "./secrets";
+import { secretYaml } from "./serialize";
+import { bootstrapNode, clusterEndpoint, controlPlaneNodes } from "./topology";
+import { createNodeVm } from "./vm";
+
+export interface TalosClusterArgs {
+  /** `home-platform:cluster`, already validated by config/schema. */
+  readonly cluster: ClusterConfig;
+  /** `home-platform:proxmox`, already validated by config/schema. */
+  readonly proxmox: ProxmoxConfig;
+  /** Proxmox API token (`user@realm!tokenid=secret`) from the SOPS file. Treated as a secret. */
+  readonly proxmoxApiToken: pulumi.Input<string>;
+  /** talosctl binary the apply, bootstrap and health commands run. Defaults to "talosctl" on PATH. */
+  readonly talosctl?: string;
+  /** How long `talosctl health` waits for a healthy cluster, in minutes. Defaults to 20. */
+  readonly healthTimeoutMinutes?: number;
+}
+
+/** One node's machine config: the v1alpha1 document first, then the network documents. */
+export type MachineConfigDocuments = readonly (TalosDocument | PatchedDocument)[];
+
+export interface TalosClusterParts {
+  readonly proxmoxProvider: proxmoxve.Provider;
+  readonly vms: Readonly<Record<string, proxmoxve.VmLegacy>>;
+  readonly machineConfigs: Readonly<Record<string, MachineConfigDocuments>>;
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly talosconfig: pulumi.Output<string>;
+  readonly kubernetesProvider: k8s.Provider;
+  readonly endpoint: string;
+  readonly nodeAddresses: Readonly<Record<string, string>>;
+  readonly capacity: ClusterCapacity;
+}
+
+/**
+ * What the config schema already guarantees, checked again because the component can be built
+ * from hand-written args too (tests, other programs). Messages say what to change.
+ */
+export function validateTalosClusterArgs(args: TalosClusterArgs): string[] {
+  const problems: string[] = [];
+  const hosts = new Set(args.proxmox.hosts.map((host) => host.name));
+  if (controlPlaneNodes(args.cluster).length === 0) problems.push("cluster.nodes needs at least one node with role controlplane");
+  for (const node of args.cluster.nodes) {
+    if (!hosts.has(node.host)) {
+      problems.push(`node ${node.name} is placed on unknown Proxmox host "${node.host}"; add it to proxmox.hosts or fix the node's host`);
+    }
+  }
+  if (args.healthTimeoutMinutes !== undefined && !(args.healthTimeoutMinutes > 0)) {
+    problems.push("healthTimeoutMinutes must be greater than 0");
+  }
+  return problems;
+}
+
+export function createTalosCluster(name: string, args: TalosClusterArgs, parent: pulumi.Resource): TalosClusterParts {
+  const { cluster, proxmox } = args;
+  const proxmoxProvider = new proxmoxve.Provider(
+    `${name}-proxmox`,
+    {
+      endpoint: proxmox.endpoint,
+      insecure: proxmox.insecure,
+      apiToken: pulumi.secret(args.proxmoxApiToken),
+      // The API token cannot do everything (disk import, some VM options); those calls go over
+      // SSH, to the addresses config gives rather than whatever the cluster API reports.
+      ssh: {
+        username: proxmox.ssh.username,
+        agent: proxmox.ssh.agent,
+        nodes: proxmox.hosts.map((host) => ({ name: host.name, address: host.address })),
+      },
+    },
+    { parent },
+  );
+  const onProxmox = { parent, provider: proxmoxProvider };
+
+  const secrets = createClusterSecrets(name, parent);
+  const machineConfigs: Record<string, MachineConfigDocuments> = {};
+  const machineConfigYaml: Record<string, pulumi.Output<string>> = {};
+  for (const node of cluster.nodes) {
+    machineConfigs[node.name] = nodeMachineConfig(cluster, node, secrets.bundle);
+    machineConfigYaml[node.name] = secretYaml(machineConfigs[node.name]);
+  }
+
+  const images = createImageDownloads(name, cluster, proxmox, onProxmox);
+  const vms: Record<string, proxmoxve.VmLegacy> = {};
+  for (const node of cluster.nodes) {
+    const image = images.get(node.host);
+    if (!image) throw new pulumi.ResourceError(`no Talos image for host ${node.host}`, parent);
+    vms[node.name] = createNodeVm(name, cluster, node, image, onProxmox);
+  }
+
+  const endpoint = clusterEndpoint(cluster);
+  const controlPlaneIps = controlPlaneNodes(cluster).map((node) => node.ip);
+  const { kubeconfig, talosconfig } = createAdminCredentials(
+    name,
+    {
+      clusterName: cluster.name,
+      server: endpoint,
+      endpoints: controlPlaneIps,
+      nodes: [bootstrapNode(cluster).ip],
+      osCa: secrets.osCa,
+      kubernetesCa: secrets.kubernetesCa,
+    },
+    parent,
+  );
+
+  const commands = createTalosCommands(
+    name,
+    {
+      cluster,
+      machineConfigs: machineConfigYaml,
+      vms,
+      talosconfig,
+      talosctl: args.talosctl ?? "talosctl",
+      healthTimeoutMinutes: args.healthTimeoutMinutes ?? 20,
+    },
+    parent,
+  );
+
+  // Everything on this provider waits for a healthy cluster, not merely a reachable API.
+  const kubernetesProvider = new k8s.Provider(`${name}-kubernetes`, { kubeconfig }, { parent, dependsOn: [commands.health] });
+
+  return {
+    proxmoxProvider,
+    vms,
+    machineConfigs,
+    kubeconfig,
+    talosconfig,
+    kubernetesProvider,
+    endpoint,
+    nodeAddresses: Object.fromEntries(cluster.nodes.map((node) => [node.name, node.ip])),
+    capacity: clusterCapacity(cluster, proxmox),
+  };
+}

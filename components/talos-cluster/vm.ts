@@ -1,0 +1,116 @@
+import * as proxmoxve from "@muhlba91/pulumi-proxmoxve";
+import type * as pulumi from "@pulumi/pulumi";
+import type { ClusterConfig, ClusterNodeConfig } from "../../config/schema";
+import { nodeMacAddress, prefixLength } from "./topology";
+
+/**
+ * A Talos node as a Proxmox VM. The inputs are chosen so that the usual edits (cores, memory,
+ * disk growth, tags, addresses) are in-place updates, never a replacement:
+ *
+ * - the disk sets every attribute the provider would otherwise fill in (muhlba91/pulumi-proxmoxve#35:
+ *   a computed disk field showing up in a CPU/memory diff replaced the VM); no `speed` (#664);
+ * - the network comes from cloud-init `ipConfigs`, which Proxmox regenerates in place; no
+ *   snippet files, whose ids force a new VM (bpg/terraform-provider-proxmox#1636, #2901);
+ * - tags are sorted and de-duplicated as Proxmox stores them (no perpetual diff);
+ * - `migrate: true` moves the VM when its host changes instead of re-creating it.
+ */
+
+/** The system disk's bus. Talos installs to /dev/sda on virtio-scsi (cluster.installDisk). */
+const systemDisk = "scsi0";
+
+export function vmTags(cluster: Pick<ClusterConfig, "name">, node: Pick<ClusterNodeConfig, "role" | "tags">): string[] {
+  return [...new Set(["talos", node.role, cluster.name, ...node.tags])].sort();
+}
+
+export function nodeVmArgs(
+  cluster: ClusterConfig,
+  node: ClusterNodeConfig,
+  imageFileId: pulumi.Input<string>,
+): proxmoxve.VmLegacyArgs {
+  return {
+    nodeName: node.host,
+    vmId: node.vmId,
+    name: node.name,
+    description: `Talos ${node.role} of Kubernetes cluster ${cluster.name}. Managed by Pulumi (home-platform); edit the stack config, not this VM.`,
+    tags: vmTags(cluster, node),
+    onBoot: true,
+    started: true,
+    migrate: true,
+    // Proxmox refuses to delete a protected VM, as a second lock next to Pulumi's `protect`.
+    protection: true,
+    machine: "q35",
+    bios: "seabios",
+    operatingSystem: { type: "l26" },
+    // Talos needs x86-64-v2; `host` passes the real CPU through and is what Talos recommends.
+    cpu: { type: "host", cores: node.cores, sockets: 1 },
+    // Talos needs dedicated memory: no balloon (floating 0) and, below, no memory hotplug.
+    memory: { dedicated: node.memoryMiB, floating: 0 },
+    // PVE's default set, written out: disks and NICs hotplug; memory and CPU never do.
+    hotplug: "network,disk,usb",
+    scsiHardware: "virtio-scsi-single",
+    bootOrders: [systemDisk],
+    disks: [
+      {
+        interface: systemDisk,
+        datastoreId: node.datastore,
+        size: node.diskGiB,
+        fileId: imageFileId,
+        fileFormat: "raw",
+        iothread: true,
+        ssd: true,
+        discard: "on",
+        cache: "none",
+        aio: "io_uring",
+        backup: true,
+        replicate: true,
+      },
+    ],
+    networkDevices: [
+      {
+        bridge: cluster.network.bridge,
+        vlanId: cluster.network.vlanId,
+        model: "virtio",
+        macAddress: nodeMacAddress(node.vmId),
+        firewall: false,
+      },
+    ],
+    initialization: {
+      datastoreId: node.datastore,
+      // q35 has only ide0 and ide2.
+      interface: "ide2",
+      type: "nocloud",
+      ipConfigs: [{ ipv4: { address: `${node.ip}/${prefixLength(cluster.network.cidr)}`, gateway: cluster.network.gateway } }],
+      dns: { servers: cluster.network.nameservers },
+    },
+    agent: {
+      // The qemu-guest-agent extension (default schematic) lets Proxmox shut Talos down cleanly.
+      enabled: true,
+      type: "virtio",
+      trim: true,
+      // Bounded, and no waiting for an IP: Talos starts extensions only after its config is
+      // applied, and the address is static anyway (bpg/terraform-provider-proxmox#449, #776).
+      timeout: "2m",
+      waitForIp: { disabled: true },
+    },
+    timeoutCreate: 900,
+    timeoutStartVm: 300,
+    timeoutShutdownVm: 300,
+    timeoutReboot: 600,
+  };
+}
+
+export function createNodeVm(
+  name: string,
+  cluster: ClusterConfig,
+  node: ClusterNodeConfig,
+  image: proxmoxve.download.File,
+  opts: pulumi.CustomResourceOptions,
+): proxmoxve.VmLegacy {
+  return new proxmoxve.VmLegacy(`${name}-vm-${node.name}`, nodeVmArgs(cluster, node, image.id), {
+    ...opts,
+    protect: true,
+    // The image only seeds the disk at creation. A new Talos version (new file id) must not
+    // re-create a running node; Talos upgrades itself with `talosctl upgrade`.
+    ignoreChanges: [`disks[0].fileId`],
+  });
+}

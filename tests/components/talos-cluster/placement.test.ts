@@ -1,0 +1,143 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as YAML from "yaml";
+import { validateTalosClusterArgs } from "../../../components/talos-cluster/cluster";
+import { nodeMachineConfig, type V1Alpha1Config } from "../../../components/talos-cluster/machine-config";
+import { isConfigError } from "../../../config/errors";
+import { parseStackConfig } from "../../../config/parse";
+import type { PlatformConfig } from "../../../config/schema";
+import { fakeSecretsBundle } from "./helpers/fake-secrets";
+import { type Registration, unwrap } from "./helpers/mocks";
+import { fakeApiToken, type Rendered, renderCluster } from "./helpers/render";
+import { fixtureConfig, project, rawFixtureConfig } from "./helpers/stack-config";
+
+const VM = "proxmoxve:index/vmLegacy:VmLegacy";
+const DOWNLOAD = "proxmoxve:download/file:File";
+const COMMAND = "command:local:Command";
+type Plain = Record<string, unknown>;
+const plain = (registration: Registration) => unwrap(registration.inputs) as Plain;
+
+describe("two Proxmox hosts: one control plane, a worker on each host", () => {
+  let config: PlatformConfig;
+  let rendered: Rendered;
+  beforeAll(async () => {
+    config = fixtureConfig("two-hosts");
+    rendered = await renderCluster(config);
+  });
+
+  test("each VM lands on the host its node names, with that node's datastore", () => {
+    for (const node of config.cluster.nodes) {
+      const vm = plain(rendered.recorder.one(VM, `cluster-vm-${node.name}`));
+      expect(vm.nodeName).toBe(node.host);
+      expect((vm.disks as Plain[])[0].datastoreId).toBe(node.datastore);
+      expect((vm.networkDevices as Plain[])[0]).toMatchObject({ bridge: config.cluster.network.bridge, vlanId: config.cluster.network.vlanId });
+    }
+    const hosts = new Set(config.cluster.nodes.map((node) => node.host));
+    expect(hosts.size).toBe(2);
+  });
+
+  test("each host downloads the image into its own image datastore", () => {
+    const downloads = rendered.recorder.byType(DOWNLOAD).map(plain);
+    expect(downloads.map((d) => [d.nodeName, d.datastoreId]).sort()).toEqual(config.proxmox.hosts.map((h) => [h.name, h.imageDatastore]).sort());
+  });
+
+  test("bootstrap waits for control-plane applies only; health names the workers", () => {
+    const bootstrap = rendered.recorder.one(COMMAND, "cluster-bootstrap");
+    for (const node of config.cluster.nodes) {
+      const apply = rendered.recorder.one(COMMAND, `cluster-apply-${node.name}`);
+      expect(bootstrap.dependencies.includes(apply.urn as string)).toBe(node.role === "controlplane");
+    }
+    const health = plain(rendered.recorder.one(COMMAND, "cluster-health")).environment as Plain;
+    const ips = (role: string) =>
+      config.cluster.nodes
+        .filter((n) => n.role === role)
+        .map((n) => n.ip)
+        .join(",");
+    expect(health).toMatchObject({ TALOS_CONTROL_PLANE_NODES: ips("controlplane"), TALOS_WORKER_NODES: ips("worker") });
+  });
+
+  test("capacity counts the workers only, since control planes keep workloads off", () => {
+    expect(config.cluster.allowSchedulingOnControlPlanes).toBe(false);
+    expect(rendered.cluster.capacity.schedulableNodes).toBe(config.cluster.nodes.filter((n) => n.role === "worker").length);
+  });
+});
+
+describe("three control planes on three of four Proxmox hosts", () => {
+  let config: PlatformConfig;
+  let rendered: Rendered;
+  beforeAll(async () => {
+    config = fixtureConfig("three-hosts");
+    rendered = await renderCluster(config);
+  });
+
+  test("every control plane is on a different host", () => {
+    const hosts = rendered.recorder.byType(VM).map((vm) => plain(vm).nodeName);
+    expect(new Set(hosts).size).toBe(config.cluster.nodes.length);
+  });
+
+  test("a host without nodes gets no image download", () => {
+    const used = new Set(config.cluster.nodes.map((node) => node.host));
+    const idle = config.proxmox.hosts.filter((host) => !used.has(host.name)).map((host) => host.name);
+    expect(idle.length).toBeGreaterThan(0);
+    const downloaded = rendered.recorder.byType(DOWNLOAD).map((d) => plain(d).nodeName);
+    expect(downloaded.sort()).toEqual([...used].sort());
+  });
+
+  test("without a VIP the endpoint is the first control plane", () => {
+    expect(config.cluster.vip).toBeUndefined();
+    expect(rendered.cluster.endpoint).toBe(`https://${config.cluster.nodes[0].ip}:6443`);
+    const doc = nodeMachineConfig(config.cluster, config.cluster.nodes[2], fakeSecretsBundle())[0] as V1Alpha1Config;
+    expect(doc.cluster.controlPlane.endpoint).toBe(rendered.cluster.endpoint);
+  });
+});
+
+describe("control-plane spread is enforced by the config checks", () => {
+  const fixture = "two-hosts-quorum-on-one";
+
+  test("three control planes on two hosts are refused, naming the host that holds the majority", () => {
+    const raw = YAML.parse(fs.readFileSync(path.join(__dirname, "fixtures", `${fixture}.yaml`), "utf8")).config;
+    const nodes = raw["home-platform:cluster"].nodes as { name: string; host: string; role: string }[];
+    const perHost = new Map<string, string[]>();
+    for (const node of nodes.filter((n) => n.role === "controlplane")) perHost.set(node.host, [...(perHost.get(node.host) ?? []), node.name]);
+    const [majorityHost, names] = [...perHost].find(([, onHost]) => onHost.length > nodes.length / 2) ?? [];
+    expect(majorityHost).toBeDefined();
+
+    let problems: readonly string[] = [];
+    try {
+      parseStackConfig(project, rawFixtureConfig(fixture));
+    } catch (err) {
+      if (!isConfigError(err)) throw err;
+      problems = err.problems;
+    }
+    expect(problems).toEqual([
+      expect.stringContaining(`home-platform:cluster.nodes: control planes ${names?.join(", ")} are all on host ${majorityHost}`),
+    ]);
+  });
+
+  test("three control planes spread over three hosts are accepted", () => {
+    expect(() => fixtureConfig("three-hosts")).not.toThrow();
+  });
+});
+
+describe("the component's own argument checks", () => {
+  const config = fixtureConfig("two-hosts");
+
+  test("an unknown host and a cluster without control planes are reported with what to change", () => {
+    const nodes = config.cluster.nodes.map((node) => ({ ...node, role: "worker" as const }));
+    nodes[1] = { ...nodes[1], host: "pve09" };
+    const problems = validateTalosClusterArgs({ cluster: { ...config.cluster, nodes }, proxmox: config.proxmox, proxmoxApiToken: fakeApiToken });
+    expect(problems).toEqual([
+      "cluster.nodes needs at least one node with role controlplane",
+      `node ${nodes[1].name} is placed on unknown Proxmox host "pve09"; add it to proxmox.hosts or fix the node's host`,
+    ]);
+  });
+
+  test("valid args produce no problems", () => {
+    expect(validateTalosClusterArgs({ cluster: config.cluster, proxmox: config.proxmox, proxmoxApiToken: fakeApiToken })).toEqual([]);
+  });
+
+  test("the constructor refuses bad args before creating anything", async () => {
+    const proxmox = { ...config.proxmox, hosts: config.proxmox.hosts.slice(0, 1) };
+    await expect(renderCluster({ ...config, proxmox })).rejects.toThrow(/unknown Proxmox host "pve02"/);
+  });
+});

@@ -1,0 +1,287 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as ipaddr from "ipaddr.js";
+import * as YAML from "yaml";
+import type { PlatformConfig } from "../../../config/schema";
+import { isSecretValue, type Registration, unwrap } from "./helpers/mocks";
+import { fakeApiToken, type Rendered, renderCluster } from "./helpers/render";
+import { stackConfig } from "./helpers/stack-config";
+import { validateYamlDocuments } from "./helpers/talos-schema";
+
+const VM = "proxmoxve:index/vmLegacy:VmLegacy";
+const DOWNLOAD = "proxmoxve:download/file:File";
+const COMMAND = "command:local:Command";
+const K8S_PROVIDER = "pulumi:providers:kubernetes";
+const PROXMOX_PROVIDER = "pulumi:providers:proxmoxve";
+const COMPONENT = "home-platform:cluster:TalosCluster";
+
+type Plain = Record<string, unknown>;
+const plain = (registration: Registration) => unwrap(registration.inputs) as Plain;
+
+describe.each(["home", "lab"] as const)("TalosCluster for the %s stack", (stack) => {
+  let config: PlatformConfig;
+  let rendered: Rendered;
+  beforeAll(async () => {
+    config = stackConfig(stack);
+    rendered = await renderCluster(config);
+  });
+  const nodes = () => config.cluster.nodes;
+  const vmOf = (nodeName: string) => rendered.recorder.one(VM, `cluster-vm-${nodeName}`);
+  const applyOf = (nodeName: string) => rendered.recorder.one(COMMAND, `cluster-apply-${nodeName}`);
+
+  test("creates exactly one VM per configured node, tagged with its role", () => {
+    const vms = rendered.recorder.byType(VM);
+    expect(vms.map((vm) => vm.name).sort()).toEqual(nodes().map((node) => `cluster-vm-${node.name}`).sort());
+    for (const node of nodes()) expect(plain(vmOf(node.name)).tags).toContain(node.role);
+  });
+
+  test("VM inputs follow the node's config", () => {
+    const prefix = ipaddr.IPv4.parseCIDR(config.cluster.network.cidr)[1];
+    for (const node of nodes()) {
+      const vm = plain(vmOf(node.name));
+      expect(vm).toMatchObject({
+        nodeName: node.host,
+        vmId: node.vmId,
+        name: node.name,
+        machine: "q35",
+        onBoot: true,
+        protection: true,
+        cpu: { type: "host", cores: node.cores },
+        memory: { dedicated: node.memoryMiB, floating: 0 },
+        disks: [{ interface: "scsi0", datastoreId: node.datastore, size: node.diskGiB }],
+        networkDevices: [{ bridge: config.cluster.network.bridge, model: "virtio" }],
+        initialization: {
+          ipConfigs: [{ ipv4: { address: `${node.ip}/${prefix}`, gateway: config.cluster.network.gateway } }],
+          dns: { servers: config.cluster.network.nameservers },
+        },
+        agent: { enabled: true },
+      });
+      // Talos needs fixed memory: no balloon (floating 0 above) and no memory or CPU hotplug.
+      expect((vm.hotplug as string).split(",")).not.toEqual(expect.arrayContaining(["memory"]));
+      expect((vm.hotplug as string).split(",")).not.toEqual(expect.arrayContaining(["cpu"]));
+      const tags = vm.tags as string[];
+      expect(tags).toEqual([...new Set(["talos", node.role, config.cluster.name, ...node.tags])].sort());
+      expect(JSON.stringify(vm)).not.toMatch(/snippets|userDataFileId|networkDataFileId/);
+    }
+  });
+
+  test("VMs are protected, on the explicit Proxmox provider, parented to the component, and keep their disk on image changes", () => {
+    const provider = rendered.recorder.one(PROXMOX_PROVIDER, "cluster-proxmox");
+    const component = rendered.recorder.one(COMPONENT, "cluster");
+    for (const node of nodes()) {
+      const vm = vmOf(node.name);
+      expect(vm.protect).toBe(true);
+      expect(vm.ignoreChanges).toEqual(["disks[0].fileId"]);
+      expect(vm.provider).toBe(`${provider.urn}::${provider.id}`);
+      expect(vm.parent).toBe(component.urn);
+    }
+  });
+
+  test("the Proxmox provider takes endpoint, TLS and SSH settings from config and the token as a secret", () => {
+    const provider = rendered.recorder.one(PROXMOX_PROVIDER, "cluster-proxmox");
+    expect(isSecretValue(provider.inputs.apiToken)).toBe(true);
+    // Providers receive their configuration as strings, objects JSON-encoded.
+    const inputs = plain(provider);
+    expect(inputs).toMatchObject({ endpoint: config.proxmox.endpoint, insecure: String(config.proxmox.insecure) });
+    expect(JSON.parse(inputs.ssh as string)).toEqual({
+      username: config.proxmox.ssh.username,
+      agent: config.proxmox.ssh.agent,
+      nodes: config.proxmox.hosts.map((host) => ({ name: host.name, address: host.address })),
+    });
+  });
+
+  test("downloads the Image Factory image once per host with nodes, and VMs boot from it", () => {
+    const downloads = rendered.recorder.byType(DOWNLOAD);
+    const hosts = [...new Set(nodes().map((node) => node.host))];
+    expect(downloads.map((d) => d.name).sort()).toEqual(hosts.map((host) => `cluster-image-${host}`).sort());
+    for (const download of downloads) {
+      const inputs = plain(download);
+      const host = config.proxmox.hosts.find((h) => `cluster-image-${h.name}` === download.name);
+      expect(inputs).toMatchObject({
+        nodeName: host?.name,
+        datastoreId: host?.imageDatastore,
+        url: `https://factory.talos.dev/image/${config.cluster.schematicId}/${config.cluster.talosVersion}/nocloud-amd64.raw.gz`,
+        contentType: "iso",
+        decompressionAlgorithm: "gz",
+        overwrite: false,
+      });
+      expect(inputs.fileName).toMatch(new RegExp(`^talos-${config.cluster.talosVersion}-.*\\.img$`));
+    }
+    for (const node of nodes()) {
+      const download = rendered.recorder.one(DOWNLOAD, `cluster-image-${node.host}`);
+      expect((plain(vmOf(node.name)).disks as Plain[])[0].fileId).toBe(download.id);
+    }
+  });
+
+  test("each node's config goes to its own IP through a secret stdin, re-applied on change without touching the VM", () => {
+    for (const node of nodes()) {
+      const apply = applyOf(node.name);
+      const vm = vmOf(node.name);
+      expect(isSecretValue(apply.inputs.stdin)).toBe(true);
+      const inputs = plain(apply);
+      expect(inputs.environment).toMatchObject({ TALOS_NODE: node.ip });
+      expect(inputs.create).toContain("apply-config --insecure");
+      expect(inputs.update).toContain("apply-config --talosconfig");
+      expect(inputs.triggers).toEqual([vm.id]);
+      expect(apply.dependencies).toContain(vm.urn);
+      const yaml = inputs.stdin as string;
+      expect(validateYamlDocuments(yaml)).toEqual([]);
+      const [machineConfig] = YAML.parseAllDocuments(yaml).map((d) => d.toJS());
+      expect(machineConfig.machine.type).toBe(node.role);
+    }
+  });
+
+  test("the talosconfig reaches commands only through a secret environment", () => {
+    for (const command of rendered.recorder.byType(COMMAND)) {
+      // The SDK stores secretness per input property: the whole environment is encrypted.
+      expect(isSecretValue(command.inputs.environment)).toBe(true);
+      const { environment, create, update } = plain(command) as { environment: Plain; create: string; update?: string };
+      expect(environment.TALOSCONFIG_CONTENT).toMatch(/^context: /);
+      expect(`${create}${update ?? ""}`).not.toContain("contexts:");
+    }
+  });
+
+  test("bootstrap runs once, on the first control plane, after every control-plane apply", () => {
+    const bootstrap = rendered.recorder.one(COMMAND, "cluster-bootstrap");
+    const first = nodes().find((node) => node.role === "controlplane");
+    expect(plain(bootstrap).environment).toMatchObject({ TALOS_NODE: first?.ip });
+    const controlPlaneApplies = nodes()
+      .filter((node) => node.role === "controlplane")
+      .map((node) => applyOf(node.name).urn);
+    expect(bootstrap.dependencies).toEqual(expect.arrayContaining(controlPlaneApplies));
+    expect(rendered.recorder.byType(COMMAND).filter((c) => c.name === "cluster-bootstrap")).toHaveLength(1);
+  });
+
+  test("the Kubernetes provider uses the secret kubeconfig and waits for the health check", () => {
+    const health = rendered.recorder.one(COMMAND, "cluster-health");
+    const provider = rendered.recorder.one(K8S_PROVIDER, "cluster-kubernetes");
+    expect(provider.dependencies).toContain(health.urn);
+    expect(isSecretValue(provider.inputs.kubeconfig)).toBe(true);
+    expect(health.dependencies).toContain(rendered.recorder.one(COMMAND, "cluster-bootstrap").urn);
+    for (const node of nodes()) expect(health.dependencies).toContain(applyOf(node.name).urn);
+  });
+
+  test("kubeconfig and talosconfig are secret and point at the cluster", async () => {
+    const { cluster } = rendered;
+    const endpoint = `https://${config.cluster.vip ?? nodes().find((n) => n.role === "controlplane")?.ip}:6443`;
+    expect(cluster.endpoint).toBe(endpoint);
+    const [kubeconfig, talosconfig] = await Promise.all(
+      [cluster.kubeconfig, cluster.talosconfig].map(async (output) => ({
+        secret: await pulumi.isSecret(output),
+        value: YAML.parse(await new Promise<string>((done) => output.apply(done))),
+      })),
+    );
+    expect([kubeconfig.secret, talosconfig.secret]).toEqual([true, true]);
+    expect(kubeconfig.value.clusters[0].cluster.server).toBe(endpoint);
+    const context = talosconfig.value.contexts[talosconfig.value.context];
+    expect(context.endpoints).toEqual(nodes().filter((n) => n.role === "controlplane").map((n) => n.ip));
+    // Talos reads Ed25519 keys with Talos's own PEM label.
+    expect(Buffer.from(context.key, "base64").toString()).toMatch(/^-----BEGIN ED25519 PRIVATE KEY-----/);
+    expect(Buffer.from(kubeconfig.value.users[0].user["client-key-data"], "base64").toString()).toMatch(/^-----BEGIN EC PRIVATE KEY-----/);
+  });
+
+  test("admin client certificates carry the admin groups and client-auth usage", () => {
+    const requests = rendered.recorder.byType("tls:index/certRequest:CertRequest").map(plain);
+    expect(requests.map((r) => (r.subject as Plain).organization).sort()).toEqual(["os:admin", "system:masters"]);
+    for (const cert of rendered.recorder.byType("tls:index/locallySignedCert:LocallySignedCert")) {
+      expect(plain(cert).allowedUses).toContain("client_auth");
+    }
+  });
+
+  test("registers nodeAddresses, capacity and per-node machine configs as outputs", () => {
+    const component = rendered.recorder.one(COMPONENT, "cluster");
+    const outputs = rendered.recorder.outputs.get(component.urn as string) as Plain;
+    expect(unwrap(outputs.nodeAddresses)).toEqual(Object.fromEntries(nodes().map((n) => [n.name, n.ip])));
+    expect(Object.keys(unwrap(outputs.machineConfigs) as Plain).sort()).toEqual(nodes().map((n) => n.name).sort());
+    expect(isSecretValue(outputs.machineConfigs)).toBe(true);
+    expect((unwrap(outputs.capacity) as Plain).schedulableNodes).toBe(rendered.cluster.capacity.schedulableNodes);
+  });
+
+  test("every key, token and shared secret in the machine configs is a secret leaf; certificates are not", async () => {
+    for (const documents of Object.values(rendered.cluster.machineConfigs)) {
+      const { machine, cluster } = documents[0] as unknown as { machine: Plain; cluster: Plain };
+      // Both stacks run control planes only, which carry every secret (workers: machine-config.test).
+      expect(machine.type).toBe("controlplane");
+      const at = (object: Plain, ...path: string[]) => path.reduce<unknown>((value, key) => (value as Plain)[key], object);
+      const isSecretOutput = async (leaf: unknown) => pulumi.Output.isInstance(leaf) && (await pulumi.isSecret(leaf));
+      const secretLeaves = [
+        at(machine, "token"),
+        at(machine, "ca", "key"),
+        at(cluster, "id"),
+        at(cluster, "secret"),
+        at(cluster, "token"),
+        at(cluster, "ca", "key"),
+        at(cluster, "aggregatorCA", "key"),
+        at(cluster, "serviceAccount", "key"),
+        at(cluster, "etcd", "ca", "key"),
+        at(cluster, "secretboxEncryptionSecret"),
+      ];
+      expect(await Promise.all(secretLeaves.map(isSecretOutput))).toEqual(secretLeaves.map(() => true));
+      // Public halves stay readable in the plan.
+      expect(await isSecretOutput(at(cluster, "ca", "crt"))).toBe(false);
+      expect(await isSecretOutput(at(machine, "ca", "crt"))).toBe(false);
+    }
+  });
+
+  test("no secret value appears anywhere in plain text: inputs or registered outputs", async () => {
+    const valueOf = (output: pulumi.Output<unknown>) => new Promise<unknown>((done) => output.apply(done));
+    // Every secret leaf of every machine config, plus the admin keys and the Proxmox token.
+    const secretLeaves: unknown[] = [];
+    const walk = async (value: unknown): Promise<void> => {
+      if (pulumi.Output.isInstance(value)) {
+        if (await pulumi.isSecret(value)) secretLeaves.push(await valueOf(value));
+      } else if (value && typeof value === "object") await Promise.all(Object.values(value).map(walk));
+    };
+    await walk(rendered.cluster.machineConfigs);
+    const kubeconfig = YAML.parse((await valueOf(rendered.cluster.kubeconfig)) as string);
+    const talosconfig = YAML.parse((await valueOf(rendered.cluster.talosconfig)) as string);
+    const secrets = [
+      ...secretLeaves,
+      kubeconfig.users[0].user["client-key-data"],
+      talosconfig.contexts[talosconfig.context].key,
+      fakeApiToken,
+    ] as string[];
+    expect(secrets.length).toBeGreaterThan(10);
+    expect(secrets.every((secret) => typeof secret === "string" && secret.length >= 16)).toBe(true);
+
+    const publicText = (value: unknown): string[] => {
+      if (isSecretValue(value)) return [];
+      if (typeof value === "string") return [value];
+      if (value && typeof value === "object") return Object.values(value).flatMap(publicText);
+      return [];
+    };
+    const sources = [...rendered.recorder.registrations.map((r) => r.inputs), ...rendered.recorder.outputs.values()];
+    const visible = sources.flatMap(publicText).join("\n");
+    // The search does see plain inputs (so an empty result below means something).
+    expect(visible).toContain(config.proxmox.endpoint);
+    expect(secrets.filter((secret) => visible.includes(secret))).toEqual([]);
+  });
+
+  test("the cluster PKI, tokens and cluster secrets are protected against deletion", () => {
+    const kinds = [
+      "tls:index/privateKey:PrivateKey",
+      "tls:index/selfSignedCert:SelfSignedCert",
+      "random:index/randomPassword:RandomPassword",
+      "random:index/randomBytes:RandomBytes",
+    ];
+    const clusterSecrets = rendered.recorder.registrations.filter((r) => kinds.includes(r.type) && !r.name.includes("-admin"));
+    expect(clusterSecrets.map((r) => r.name).sort()).toEqual(
+      [
+        "cluster-aggregator-ca",
+        "cluster-aggregator-ca-key",
+        "cluster-bootstrap-token",
+        "cluster-cluster-id",
+        "cluster-cluster-secret",
+        "cluster-etcd-ca",
+        "cluster-etcd-ca-key",
+        "cluster-kubernetes-ca",
+        "cluster-kubernetes-ca-key",
+        "cluster-os-ca",
+        "cluster-os-ca-key",
+        "cluster-secretbox-key",
+        "cluster-service-account-key",
+        "cluster-trustd-token",
+      ].sort(),
+    );
+    for (const registration of clusterSecrets) expect(registration.protect).toBe(true);
+  });
+});
