@@ -132,11 +132,16 @@ function checkControlPlaneSpread(config: CheckedConfig, report: Report): void {
   const majority = Math.floor(controlPlanes.length / 2) + 1;
   const perHost = new Map<string, string[]>();
   for (const node of controlPlanes) perHost.set(node.host, [...(perHost.get(node.host) ?? []), node.name]);
+  // Two hosts cannot split three (or five) control planes without one holding a majority.
+  const remedy =
+    config.proxmox.hosts.length >= 3
+      ? "spread them over the Proxmox hosts"
+      : "with two hosts one of them always holds a majority: run one control plane, or add a third host";
   for (const [host, names] of perHost) {
     if (names.length >= majority) {
       report(
         ["cluster", "nodes"],
-        `control planes ${names.join(", ")} are all on host ${host}: ${names.length} of ${controlPlanes.length} is a quorum majority, so losing ${host} stops the cluster; spread them over the Proxmox hosts`,
+        `control planes ${names.join(", ")} are on host ${host}: ${names.length} of ${controlPlanes.length} is a quorum majority, so losing ${host} stops the cluster; ${remedy}`,
       );
     }
   }
