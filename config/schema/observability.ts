@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { dnsLabel, duration, expected, ipv4, resourcesWithDefault, storageSize } from "./primitives";
+import { cidrv4, dnsLabel, duration, expected, ipv4, resourcesWithDefault, storageSize } from "./primitives";
+
+/** VictoriaLogs refuses to start with a retention under a day. Malformed values are `duration`'s to report. */
+function atLeastOneDay(value: string): boolean {
+  const match = /^(\d+)(s|m|h|d|w|y)$/.exec(value);
+  if (!match) return true;
+  const hoursPerUnit: Record<string, number> = { s: 1 / 3600, m: 1 / 60, h: 1, d: 24, w: 168, y: 8760 };
+  return Number(match[1]) * hoursPerUnit[match[2]] >= 24;
+}
 
 /** Syslog exposure: a TCPRoute/UDPRoute pair on an existing Gateway, or a LoadBalancer Service. */
 const syslogExposure = z.discriminatedUnion(
@@ -17,11 +25,22 @@ const syslogExposure = z.discriminatedUnion(
       address: ipv4,
       /** Gateway API version of TCPRoute/UDPRoute: v1 for Gateway API >= 1.6. Defaults to v1. */
       routeApiVersion: z.enum(["v1", "v1alpha2"]).default("v1"),
+      /**
+       * Namespace of the Gateway's proxy pods, the ones that connect to VictoriaLogs. Envoy Gateway
+       * runs them in its own namespace (envoy-gateway-system) unless its GatewayNamespace mode is on.
+       * Defaults to gatewayNamespace.
+       */
+      proxyNamespace: dnsLabel.optional(),
     }),
     z.strictObject({
       type: z.literal("loadBalancer"),
       /** Fixed address for the Service (inside the node network). */
       address: ipv4,
+      /**
+       * Networks besides the node network whose devices may send syslog (the Service keeps client
+       * addresses, so NetworkPolicy sees them). Defaults to none: only the node network.
+       */
+      sourceCidrs: z.array(cidrv4).default([]),
     }),
   ],
   { error: expected("must have type gateway or loadBalancer") },
@@ -40,6 +59,19 @@ export const observabilitySchema = z.strictObject({
       retention: duration.default("7d"),
       volumeSize: storageSize.default("20Gi"),
       resources: resourcesWithDefault("250m", "1Gi", "2Gi"),
+      /**
+       * Namespace of node-exporter, labelled privileged (it needs the host's network, PID namespace
+       * and filesystem). Kept apart so Prometheus, Grafana and Thanos run under restricted.
+       * Defaults to "<namespace>-node-exporter".
+       */
+      nodeExporterNamespace: dnsLabel.optional(),
+      /**
+       * Scrape kube-controller-manager, kube-scheduler, etcd and kube-proxy. Talos binds their
+       * metrics to localhost by default, so scraping them only works once the machine config
+       * exposes them on the node address (bind-address, listen-metrics-urls, metrics-bind-address);
+       * until then their targets would be reported down and page. Defaults to false.
+       */
+      scrapeControlPlane: z.boolean().default(false),
     })
     .prefault({}),
   alertmanager: z
@@ -67,11 +99,28 @@ export const observabilitySchema = z.strictObject({
     })
     .prefault({}),
   victoriaLogs: z.strictObject({
-    retention: duration.default("14d"),
+    /** How long logs are kept (VictoriaLogs' minimum is one day). Defaults to 14d. */
+    retention: duration.refine(atLeastOneDay, "must be at least 24h; VictoriaLogs keeps at least one day").default("14d"),
     volumeSize: storageSize.default("50Gi"),
+    /**
+     * Disk usage (percent of the volume) above which VictoriaLogs drops its oldest days, so a full
+     * volume shortens history instead of stopping ingestion. At most 85: the disk alert fires at 90.
+     * Defaults to 80.
+     */
+    maxDiskUsagePercent: z.number().int("must be a whole number").min(10, "must be at least 10").max(85, "must be at most 85: the VictoriaLogsDiskNearlyFull alert fires at 90").default(80),
     resources: resourcesWithDefault("100m", "256Mi", "1Gi"),
     /** Collector DaemonSet sizing. */
     collectorResources: resourcesWithDefault("50m", "64Mi", "256Mi"),
+    /**
+     * Namespace of the log collector, labelled privileged (it reads the nodes' /var/log). Kept apart
+     * so VictoriaLogs itself runs under restricted. Defaults to "<logsNamespace>-collector".
+     */
+    collectorNamespace: dnsLabel.optional(),
+    /**
+     * Pod-log fields added to the log stream (besides container, pod and namespace). Keep them
+     * low-cardinality: each distinct value set is a new stream. Defaults to none.
+     */
+    extraStreamFields: z.array(z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.\/-]*$/, "must be a log field name like kubernetes.pod_labels.app")).default([]),
     syslog: syslogExposure,
   }),
 });

@@ -15,12 +15,18 @@ export const s3Schema = z.strictObject({
   /** Region the S3 clients sign for; MinIO accepts any. Defaults to us-east-1. */
   region: z.string().min(1).default("us-east-1"),
   /** One bucket per purpose. Bucket names are their identity: changing one means a new bucket. */
-  buckets: z.strictObject({
-    /** Thanos block storage. */
-    thanos: bucketName,
-    /** Volume snapshots and backups. */
-    backups: bucketName,
-  }),
+  buckets: z
+    .strictObject({
+      /** Thanos block storage. */
+      thanos: bucketName,
+      /** Volume snapshots and backups. */
+      backups: bucketName,
+    })
+    // Each purpose has its own lifecycle and its own readers/writers; sharing a bucket would mix them.
+    .refine((buckets) => buckets.thanos !== buckets.backups, {
+      error: "must differ from buckets.thanos (one bucket per purpose)",
+      path: ["backups"],
+    }),
   /** Days a replaced or deleted object version is kept before the lifecycle rule expires it. Defaults to 30. */
   noncurrentVersionDays: positiveInt.default(30),
 });

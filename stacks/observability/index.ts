@@ -1,0 +1,102 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PlatformNamespace } from "../../components/platform-namespace";
+import type { ObservabilityConfig } from "../../config/schema";
+import type { WorkloadRequest } from "../../lib/capacity";
+import { deployObservabilityAlerts } from "./alerts";
+import { deployLogging, type SyslogEndpoint } from "./logging";
+import { deployMetrics, type DatasourceUrls } from "./metrics";
+
+export type { DatasourceUrls } from "./metrics";
+export type { SyslogEndpoint } from "./logging";
+
+export interface ObservabilityStackArgs {
+  /** home-platform:observability. */
+  readonly config: ObservabilityConfig;
+  /** IANA zone for dashboards and RFC3164 syslog timestamps. */
+  readonly timezone: string;
+  /** Node network: kubelets and node-exporter are scraped there, the API server and browsers live there. */
+  readonly nodeCidr: string;
+  /** Where Thanos keeps blocks: the MinIO endpoint and region from config, the bucket from S3Buckets, keys from SOPS (secret). */
+  readonly thanosBucket: {
+    readonly endpoint: string;
+    readonly region: string;
+    readonly bucket: pulumi.Input<string>;
+    readonly accessKey: pulumi.Input<string>;
+    readonly secretKey: pulumi.Input<string>;
+  };
+  /** Discord webhook URL (secret) Alertmanager posts to. */
+  readonly discordWebhookUrl: pulumi.Input<string>;
+  /** Grafana's admin login (secret). */
+  readonly grafanaAdmin: { readonly user: pulumi.Input<string>; readonly password: pulumi.Input<string> };
+}
+
+/**
+ * Metrics, dashboards, alerting and logs: kube-prometheus-stack with a Thanos sidecar, Thanos
+ * (query, store gateway, compactor) on MinIO, Grafana, Alertmanager to Discord, and VictoriaLogs.
+ *
+ * Pass the cluster's Kubernetes provider as `opts.provider`; every child uses it. The monitoring
+ * namespace enforces `restricted`: only node-exporter (own namespace) and the log collector (own
+ * namespace) need host access.
+ */
+export class ObservabilityStack extends pulumi.ComponentResource {
+  /** The monitoring namespace (Prometheus, Alertmanager, Grafana, Thanos). */
+  readonly namespace: pulumi.Output<string>;
+  /** The VictoriaLogs namespace. */
+  readonly logsNamespace: pulumi.Output<string>;
+  /** In-cluster URLs of Grafana's datasources. */
+  readonly grafanaDatasources: pulumi.Output<DatasourceUrls>;
+  /** https://<grafana.hostname>, or the in-cluster Service URL when no hostname is configured. */
+  readonly grafanaUrl: pulumi.Output<string>;
+  /** Where network devices send syslog. */
+  readonly syslogEndpoint: pulumi.Output<SyslogEndpoint>;
+  /** Requests of every workload this stack runs, for the capacity report. */
+  readonly workloadRequests: WorkloadRequest[];
+
+  constructor(name: string, args: ObservabilityStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("home-platform:observability:ObservabilityStack", name, {}, opts);
+    const { config } = args;
+
+    const monitoring = new PlatformNamespace(`${name}-monitoring`, { name: config.namespace, podSecurity: "restricted" }, { parent: this });
+    this.namespace = monitoring.name;
+
+    const logging = deployLogging(
+      `${name}-logging`,
+      { config, timezone: args.timezone, nodeCidr: args.nodeCidr, monitoringNamespace: monitoring.name },
+      this,
+    );
+
+    const metrics = deployMetrics(
+      `${name}-metrics`,
+      {
+        config,
+        timezone: args.timezone,
+        nodeCidr: args.nodeCidr,
+        namespace: monitoring.name,
+        thanosBucket: args.thanosBucket,
+        discordWebhookUrl: args.discordWebhookUrl,
+        grafanaAdmin: args.grafanaAdmin,
+        victoriaLogsUrl: logging.victoriaLogsUrl,
+      },
+      this,
+    );
+
+    // PrometheusRules need the CRDs kube-prometheus-stack installs. The release's `namespace` output
+    // is only known once the release is installed, so using it as the namespace orders the rules after it.
+    deployObservabilityAlerts(`${name}-alerts`, { namespace: metrics.kubePrometheusStack.namespace }, this);
+
+    this.logsNamespace = logging.namespace;
+    this.grafanaDatasources = metrics.grafanaDatasources;
+    this.grafanaUrl = metrics.grafanaUrl;
+    this.syslogEndpoint = logging.syslogEndpoint;
+    this.workloadRequests = [...metrics.workloadRequests, ...logging.workloadRequests];
+
+    this.registerOutputs({
+      namespace: this.namespace,
+      logsNamespace: this.logsNamespace,
+      grafanaDatasources: this.grafanaDatasources,
+      grafanaUrl: this.grafanaUrl,
+      syslogEndpoint: this.syslogEndpoint,
+      workloadRequests: this.workloadRequests,
+    });
+  }
+}

@@ -1,0 +1,149 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { ObservabilityConfig } from "../../../config/schema";
+import { grafanaDashboards, grafanaPlugins } from "../../../versions";
+import { secretKeys, secretNames, serviceHost, services } from "./names";
+import { helperResources } from "./sizing";
+
+/**
+ * Grafana, as kube-prometheus-stack's `grafana` sub-chart values.
+ *
+ * Datasources: all four are ours, in `additionalDataSources` (rendered by kube-prometheus-stack
+ * into the datasource ConfigMap the sidecar loads). The chart's own Prometheus and Alertmanager
+ * datasources are turned off: its Prometheus one is `isDefault`, which would clash with Thanos
+ * Query being the default, and defining them here means the URLs Grafana uses are the same ones
+ * the stack exports.
+ *
+ * Dashboards: the cluster dashboards kube-prometheus-stack ships arrive as ConfigMaps labelled
+ * `grafana_dashboard` (sidecar). The VictoriaLogs dashboard is not shipped by any chart and there
+ * is no network here to vendor its JSON, so Grafana's init container downloads it from grafana.com
+ * by id and pinned revision at deploy time (`dashboards` + `dashboardProviders`). Pods need
+ * egress to grafana.com for that and for the plugin, which the NetworkPolicies allow.
+ */
+
+/** In-cluster URLs of Grafana's datasources, exported by the stack. */
+export interface DatasourceUrls<T = string> {
+  readonly thanosQuery: T;
+  readonly prometheus: T;
+  readonly victoriaLogs: T;
+  readonly alertmanager: T;
+}
+
+export const datasourceUids = {
+  thanos: "thanos",
+  prometheus: "prometheus",
+  victoriaLogs: "victorialogs",
+  alertmanager: "alertmanager",
+} as const;
+
+/** The datasources this stack owns, except VictoriaLogs, whose URL comes from the logs half. */
+export function metricsDatasourceUrls(namespace: string): Omit<DatasourceUrls, "victoriaLogs"> {
+  const url = (service: { name: string; port: number }) => `http://${serviceHost(service.name, namespace)}:${service.port}`;
+  return {
+    thanosQuery: url(services.thanosQuery),
+    prometheus: url(services.prometheus),
+    alertmanager: url(services.alertmanager),
+  };
+}
+
+/** Where Grafana is reached: its hostname when one is configured, else the in-cluster Service. */
+export function grafanaUrl(grafana: ObservabilityConfig["grafana"], namespace: string): string {
+  if (grafana.hostname) return `https://${grafana.hostname}`;
+  const port = services.grafana.port === 80 ? "" : `:${services.grafana.port}`;
+  return `http://${serviceHost(services.grafana.name, namespace)}${port}`;
+}
+
+export function grafanaDatasources(urls: DatasourceUrls<pulumi.Input<string>>): Record<string, unknown>[] {
+  return [
+    {
+      name: "Thanos",
+      uid: datasourceUids.thanos,
+      type: "prometheus",
+      access: "proxy",
+      url: urls.thanosQuery,
+      // Long history lives in Thanos; the kube-prometheus-stack dashboards use the default datasource.
+      isDefault: true,
+      jsonData: { prometheusType: "Thanos" },
+    },
+    { name: "Prometheus", uid: datasourceUids.prometheus, type: "prometheus", access: "proxy", url: urls.prometheus, isDefault: false },
+    {
+      name: "VictoriaLogs",
+      uid: datasourceUids.victoriaLogs,
+      type: grafanaPlugins.victoriaLogsDatasource.id,
+      access: "proxy",
+      url: urls.victoriaLogs,
+      isDefault: false,
+    },
+    {
+      name: "Alertmanager",
+      uid: datasourceUids.alertmanager,
+      type: "alertmanager",
+      access: "proxy",
+      url: urls.alertmanager,
+      isDefault: false,
+      jsonData: { implementation: "prometheus", handleGrafanaManagedAlerts: false },
+    },
+  ];
+}
+
+const dashboardProvider = "victorialogs";
+
+export interface GrafanaValuesInput {
+  readonly config: ObservabilityConfig;
+  readonly namespace: string;
+  readonly timezone: string;
+  readonly victoriaLogsUrl: pulumi.Input<string>;
+}
+
+export function grafanaValues({ config, namespace, timezone, victoriaLogsUrl }: GrafanaValuesInput): Record<string, unknown> {
+  const { grafana } = config;
+  const server = grafana.hostname ? { domain: grafana.hostname, root_url: grafanaUrl(grafana, namespace) } : {};
+  return {
+    admin: { existingSecret: secretNames.grafanaAdmin, userKey: secretKeys.grafanaUser, passwordKey: secretKeys.grafanaPassword },
+    resources: grafana.resources,
+    defaultDashboardsEnabled: true,
+    defaultDashboardsTimezone: timezone,
+    plugins: [`${grafanaPlugins.victoriaLogsDatasource.id}@${grafanaPlugins.victoriaLogsDatasource.version}`],
+    sidecar: {
+      resources: helperResources.grafanaSidecar,
+      dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" },
+      datasources: { enabled: true, defaultDatasourceEnabled: false, alertmanager: { enabled: false } },
+    },
+    additionalDataSources: grafanaDatasources({ ...metricsDatasourceUrls(namespace), victoriaLogs: victoriaLogsUrl }),
+    // Provisioned datasources removed from the list above are removed from Grafana too.
+    prune: true,
+    dashboardProviders: {
+      "dashboardproviders.yaml": {
+        apiVersion: 1,
+        providers: [
+          {
+            name: dashboardProvider,
+            orgId: 1,
+            folder: "VictoriaLogs",
+            type: "file",
+            disableDeletion: true,
+            editable: false,
+            options: { path: `/var/lib/grafana/dashboards/${dashboardProvider}` },
+          },
+        ],
+      },
+    },
+    dashboards: {
+      [dashboardProvider]: {
+        "victorialogs-single-node": {
+          gnetId: grafanaDashboards.victoriaLogsSingleNode.gnetId,
+          revision: grafanaDashboards.victoriaLogsSingleNode.revision,
+        },
+      },
+    },
+    // The chart's default adds -k (no TLS verification) to the download.
+    defaultCurlOptions: "-sfL",
+    downloadDashboards: { resources: helperResources.dashboardDownload },
+    // Grafana keeps no PVC (everything is provisioned), so the root chown init container is never needed.
+    initChownData: { enabled: false },
+    "grafana.ini": {
+      analytics: { check_for_updates: false, reporting_enabled: false },
+      date_formats: { default_timezone: timezone },
+      ...(grafana.hostname ? { server } : {}),
+    },
+  };
+}
