@@ -1,0 +1,65 @@
+import { metadataMap, metadataString, namespaceType } from "./kubernetes";
+import type { ResourceRule, RuleContext, Violation } from "./types";
+
+/** The pod-security admission label and annotation names (kubernetes.io; components/platform-namespace). */
+export const enforceLabel = "pod-security.kubernetes.io/enforce";
+export const privilegedReasonAnnotation = "home-platform.dev/privileged-reason";
+const levels = new Set(["restricted", "baseline", "privileged"]);
+
+/**
+ * `namespace-pod-security` (mandatory): every namespace we create says which Pod Security
+ * Standard it enforces. Without the label Talos' cluster default applies silently, and a reviewer
+ * cannot see from the plan what a namespace allows.
+ */
+export const namespacePodSecurity: ResourceRule = {
+  kind: "resource",
+  name: "namespace-pod-security",
+  description: `Every namespace sets ${enforceLabel} to restricted, baseline or privileged.`,
+  enforcement: "mandatory",
+  check(resource): Violation[] {
+    if (resource.type !== namespaceType) return [];
+    const level = metadataMap(resource, "labels")[enforceLabel];
+    if (typeof level === "string" && levels.has(level)) return [];
+    return [{ message: `namespace ${metadataString(resource, "name") ?? resource.name} has no valid ${enforceLabel} label (got ${JSON.stringify(level ?? null)})` }];
+  },
+};
+
+/**
+ * Namespaces that may be privileged, with the workload that needs it. Keys are the namespace
+ * names the config schemas default to; an operator who renames one adds it through the pack's
+ * config (`privilegedNamespaces`) or the plan's options, with a reason.
+ */
+export const defaultPrivilegedNamespaces: Readonly<Record<string, string>> = {
+  security: "Tetragon: privileged hostNetwork DaemonSet loading eBPF programs, with /sys/fs/bpf, /proc and tracefs from the host",
+  "logging-collector": "Log collector: reads every pod's logs from the nodes' /var/log (hostPath)",
+  "forgejo-runners": "CI runners: docker-in-docker needs a privileged container",
+  "monitoring-node-exporter": "node-exporter: the host's network, PID namespace and filesystem for node metrics",
+};
+
+/**
+ * `privileged-namespace-allowlist` (mandatory): `privileged` disables every pod-security check,
+ * so it is allowed only for the namespaces listed in `context.privilegedNamespaces`, and the
+ * namespace must say why in the `home-platform.dev/privileged-reason` annotation.
+ */
+export const privilegedNamespaceAllowlist: ResourceRule = {
+  kind: "resource",
+  name: "privileged-namespace-allowlist",
+  description: "Only allow-listed namespaces enforce privileged pod security, and each records why in an annotation.",
+  enforcement: "mandatory",
+  configKeys: ["privilegedNamespaces"],
+  check(resource, context: RuleContext): Violation[] {
+    if (resource.type !== namespaceType) return [];
+    if (metadataMap(resource, "labels")[enforceLabel] !== "privileged") return [];
+    const name = metadataString(resource, "name") ?? resource.name;
+    const violations: Violation[] = [];
+    if (!(name in context.privilegedNamespaces)) {
+      const allowed = Object.keys(context.privilegedNamespaces).sort().join(", ");
+      violations.push({ message: `namespace ${name} is privileged but not in the allowlist (${allowed})` });
+    }
+    const reason = metadataMap(resource, "annotations")[privilegedReasonAnnotation];
+    if (typeof reason !== "string" || reason.trim() === "") {
+      violations.push({ message: `namespace ${name} is privileged without a ${privilegedReasonAnnotation} annotation` });
+    }
+    return violations;
+  },
+};

@@ -1,0 +1,148 @@
+import type { SecurityConfig } from "../../config/schema";
+import type { AlertRule, RuleGroup } from "../../lib/alerting";
+import { policyNames } from "./tracing-policies";
+
+/**
+ * The security alerts (PrometheusRule `security-alerts`). Each reads a Tetragon metric whose name
+ * and labels are in Tetragon's metrics reference (docs/content/en/docs/reference/metrics.md);
+ * names that changed in Tetragon 1.2 (`tetragon_missed_events_total`,
+ * `tetragon_ringbuf_perf_event_lost_total`) are used in their current form.
+ */
+
+export const prometheusRuleName = "security-alerts";
+const category = "security";
+const window = "5m";
+const runbook = (anchor: string) => `stacks/security/README.md#${anchor}`;
+
+/**
+ * Events counted by a counter over the window, including the first ones of a series. Tetragon
+ * creates a series (per pod, binary, policy) only when its first event happens, so the counter
+ * starts at 1 and `increase()` alone would report 0: a one-off escalation would never alert. A
+ * series that did not exist a window ago counts with its whole value instead.
+ */
+export function eventsInWindow(selector: string): string {
+  return `(${selector} unless ${selector} offset ${window}) or increase(${selector}[${window}])`;
+}
+
+/** `metric{matchers}` with an optional `namespace!~"a|b"` exclusion. */
+function selector(metric: string, matchers: readonly string[], excludedNamespaces: readonly string[] = []): string {
+  const all = [...matchers];
+  if (excludedNamespaces.length > 0) all.push(`namespace!~"${excludedNamespaces.join("|")}"`);
+  return `${metric}{${all.join(", ")}}`;
+}
+
+const perProcess = "namespace, pod, binary";
+const where = "{{ $labels.binary }} in {{ $labels.namespace }}/{{ $labels.pod }}";
+
+/** Binaries run from world-writable, usually memory-backed places: where dropped payloads live. */
+export const scratchDirectories = ["/tmp", "/var/tmp", "/dev/shm"];
+
+/**
+ * Tetragon health counters whose increase means events were lost before reaching the export:
+ * the kernel could not hand them over (full ring buffer), the agent's queue overflowed, or a
+ * gRPC listener fell behind.
+ */
+export const droppedEventCounters = [
+  "tetragon_bpf_missed_events_total",
+  "tetragon_observer_ringbuf_events_lost_total",
+  "tetragon_observer_ringbuf_queue_events_lost_total",
+  "tetragon_notify_overflowed_events_total",
+];
+
+/**
+ * Per-second rates of the dropped-event counters, each labelled `counter="<metric>"`. `rate()`
+ * drops the metric name, and two of these counters carry no labels of their own, so without the
+ * extra label their rates on one node would collide ("vector cannot contain metrics with the
+ * same labelset") and the rule would fail to evaluate.
+ */
+export function droppedEventRates(range = window): string {
+  return droppedEventCounters.map((metric) => `label_replace(rate(${metric}[${range}]), "counter", "${metric}", "", "")`).join(" or ");
+}
+
+/**
+ * kube-apiserver's authentication counter (k8s.io/apiserver, endpoints/filters/metrics.go),
+ * scraped by kube-prometheus-stack. Declared as `authentication_attempts`; a Prometheus that
+ * negotiates OpenMetrics sees it as `authentication_attempts_total`, so both spellings match.
+ */
+export const authAttemptsSelector = '{__name__=~"authentication_attempts(_total)?", result="failure"}';
+
+export function securityAlertGroups(config: SecurityConfig): RuleGroup[] {
+  const { alerts } = config;
+  const scratch = scratchDirectories.join("|");
+  const rules: AlertRule[] = [
+    {
+      alert: "PrivilegeEscalationDetected",
+      expr: `sum by (${perProcess}) (${eventsInWindow(
+        selector("tetragon_policy_events_total", [`policy="${policyNames.privilegeEscalation}"`], alerts.ciNamespaces),
+      )}) > 0`,
+      severity: "critical",
+      category,
+      summary: "A container process raised its privileges",
+      description: `${where} switched to root (setuid/setgid family), created a user namespace without privileges, or used a dangerous capability ({{ $value }} events in ${window}).`,
+      runbook: runbook("privilegeescalationdetected"),
+    },
+    {
+      alert: "SensitiveFileAccessed",
+      expr: `sum by (${perProcess}) (${eventsInWindow(
+        selector("tetragon_policy_events_total", [`policy="${policyNames.sensitiveFiles}"`]),
+      )}) > 0`,
+      severity: "warning",
+      category,
+      summary: "A container read a credential file or wrote an account file",
+      description: `${where} accessed /etc/shadow, /etc/sudoers, SSH keys or Kubernetes credentials, or wrote /etc/passwd or /etc/group ({{ $value }} events in ${window}).`,
+      runbook: runbook("sensitivefileaccessed"),
+    },
+    {
+      alert: "AbnormalProcessExecution",
+      expr: `sum by (${perProcess}) (${eventsInWindow(
+        selector("tetragon_events_total", ['type="PROCESS_EXEC"', `binary=~"(${scratch})/.+"`], alerts.ciNamespaces),
+      )}) > 0`,
+      severity: "warning",
+      category,
+      summary: "A binary was executed from a scratch directory",
+      description: `${where} was started from ${scratchDirectories.join(", ")} ({{ $value }} times in ${window}); exploits drop their payloads there.`,
+      runbook: runbook("abnormalprocessexecution"),
+    },
+    {
+      alert: "SuspiciousNetworkActivity",
+      expr: `sum by (${perProcess}) (${eventsInWindow(
+        selector("tetragon_policy_events_total", [`policy="${policyNames.networkEgress}"`]),
+      )}) >= ${alerts.suspiciousConnectionsPer5m}`,
+      severity: "warning",
+      category,
+      summary: "A container connects outside the trusted networks or to sensitive ports",
+      description: `${where} made {{ $value }} connections outside the cluster and trusted networks, or to a sensitive port, in ${window} (alerting from ${alerts.suspiciousConnectionsPer5m}).`,
+      runbook: runbook("suspiciousnetworkactivity"),
+    },
+    {
+      alert: "RepeatedAuthenticationFailures",
+      expr: `sum by (job) (${eventsInWindow(authAttemptsSelector)}) >= ${alerts.authFailuresPer5m}`,
+      severity: "warning",
+      category,
+      summary: "Many failed authentications against the Kubernetes API",
+      description: `{{ $value }} requests with invalid credentials reached {{ $labels.job }} in ${window} (alerting from ${alerts.authFailuresPer5m}): a leaked or guessed token is being tried.`,
+      runbook: runbook("repeatedauthenticationfailures"),
+    },
+    {
+      alert: "TetragonPolicyLoadFailed",
+      expr: 'max by (node, state) (tetragon_tracingpolicy_loaded{state=~"error|load_error"}) > 0',
+      for: "5m",
+      severity: "warning",
+      category,
+      summary: "Tetragon could not load a tracing policy",
+      description: "{{ $value }} tracing policies are in state {{ $labels.state }} on {{ $labels.node }}: what they watch is not observed there.",
+      runbook: runbook("tetragonpolicyloadfailed"),
+    },
+    {
+      alert: "TetragonEventsDropped",
+      expr: `sum by (node) (${droppedEventRates()}) > 0`,
+      for: "10m",
+      severity: "warning",
+      category,
+      summary: "Tetragon is losing events",
+      description: "Tetragon on {{ $labels.node }} drops {{ $value }} events per second: security events may be missing from alerts and logs.",
+      runbook: runbook("tetragoneventsdropped"),
+    },
+  ];
+  return [{ name: "security", rules }];
+}

@@ -1,0 +1,106 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { evaluatePolicies } from "../../../policy/evaluate";
+import { networkPolicySpec } from "../../../lib/network-policy";
+import { SecurityStack, privilegedReason } from "../../../stacks/security";
+import { prometheusRuleName } from "../../../stacks/security/alerts";
+import { securityDashboard } from "../../../stacks/security/dashboard";
+import { operatorNetworkPolicy } from "../../../stacks/security/network";
+import { tetragonValues, tetragonWorkloadRequests } from "../../../stacks/security/tetragon-values";
+import { charts } from "../../../versions";
+import { crdErrors } from "../../helpers/crd-schema";
+import { findResource, resourcesOfType, unwrapSecrets, withMocks, type CapturedResource } from "../../helpers";
+import { homeClusterCidrs, securityConfig } from "./fixtures";
+
+const config = securityConfig({ namespace: "runtime-security", trustedCidrs: ["10.88.140.0/24"] });
+let resources: CapturedResource[];
+let stack: SecurityStack;
+let upstreamUrn: string;
+
+/** What the API server would receive: secrets unwrapped, undefined keys gone. */
+const plain = (resource: CapturedResource) => JSON.parse(JSON.stringify(unwrapSecrets(resource.inputs))) as Record<string, any>;
+
+beforeAll(async () => {
+  resources = await withMocks(() => {
+    // Stands in for the observability stack, which installs the Prometheus operator CRDs.
+    const upstream = new k8s.core.v1.ConfigMap("upstream", { metadata: { name: "upstream" } });
+    stack = new SecurityStack(
+      "security",
+      { config, clusterCidrs: homeClusterCidrs, monitoringNamespace: pulumi.output("monitoring"), logsNamespace: pulumi.output("logging") },
+      { dependsOn: [upstream] },
+    );
+  });
+  upstreamUrn = findResource(resources, "kubernetes:core/v1:ConfigMap", "upstream").urn;
+});
+
+describe("SecurityStack", () => {
+  it("puts Tetragon in a privileged namespace and records why", () => {
+    const namespace = plain(findResource(resources, "kubernetes:core/v1:Namespace", "security-namespace"));
+    expect(namespace.metadata.name).toBe(config.namespace);
+    expect(namespace.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("privileged");
+    expect(namespace.metadata.annotations["home-platform.dev/privileged-reason"]).toBe(privilegedReason);
+  });
+
+  it("installs the pinned Tetragon chart with the Talos-tuned values, after the upstream stack", () => {
+    const release = findResource(resources, "kubernetes:helm.sh/v3:Release", "security-tetragon");
+    const inputs = plain(release);
+    expect(inputs).toMatchObject({ chart: charts.tetragon.chart, version: charts.tetragon.version, namespace: config.namespace });
+    expect(inputs.repositoryOpts).toEqual({ repo: charts.tetragon.repository });
+    expect(inputs.values).toEqual(JSON.parse(JSON.stringify(tetragonValues({ config }))));
+    expect(release.dependsOn).toContain(upstreamUrn);
+  });
+
+  it("deploys the tracing policies after the release, each valid against the CRD", () => {
+    const release = findResource(resources, "kubernetes:helm.sh/v3:Release", "security-tetragon");
+    const policies = resourcesOfType(resources, "kubernetes:cilium.io/v1alpha1:TracingPolicy");
+    // Registration order follows the release's resolution, not the code: compare as sets.
+    expect(policies.map((policy) => plain(policy).metadata.name).sort()).toEqual([...stack.tracingPolicyNames].sort());
+    expect(stack.tracingPolicyNames).toHaveLength(3);
+    for (const policy of policies) {
+      expect(crdErrors(plain(policy), "cilium.io_tracingpolicies.yaml")).toEqual([]);
+      expect(policy.dependsOn).toContain(release.urn);
+    }
+    const egress = plain(policies.find((policy) => plain(policy).metadata.name === "network-egress")!);
+    const internal = egress.spec.kprobes[0].selectors.find((s: any) => s.matchArgs[0].operator === "NotDAddr").matchArgs[0].values;
+    expect(internal).toEqual(expect.arrayContaining([...homeClusterCidrs, ...config.trustedCidrs]));
+  });
+
+  it("registers the security-alerts PrometheusRule, valid against its CRD, after the upstream stack", () => {
+    const [rule] = resourcesOfType(resources, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
+    const inputs = plain(rule);
+    expect(inputs.metadata).toMatchObject({ name: prometheusRuleName, namespace: config.namespace });
+    expect(crdErrors(inputs, "crd-prometheusrules.yaml")).toEqual([]);
+    expect(rule.dependsOn).toContain(upstreamUrn);
+  });
+
+  it("ships the dashboard as a sidecar-labelled ConfigMap in the monitoring namespace", () => {
+    const dashboard = plain(findResource(resources, "kubernetes:core/v1:ConfigMap", "security-dashboard"));
+    expect(dashboard.metadata).toMatchObject({ namespace: "monitoring", labels: { grafana_dashboard: "1" } });
+    const files = Object.values(dashboard.data as Record<string, string>);
+    expect(files).toHaveLength(1);
+    expect(JSON.parse(files[0])).toEqual(JSON.parse(JSON.stringify(securityDashboard({ tetragonNamespace: config.namespace, logsNamespace: "logging" }))));
+  });
+
+  it("lets Prometheus scrape the operator and the operator reach the API server", () => {
+    const policy = plain(findResource(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "security-tetragon-operator"));
+    expect(policy.metadata.namespace).toBe(config.namespace);
+    expect(policy.spec).toEqual(networkPolicySpec(operatorNetworkPolicy({ clusterCidrs: homeClusterCidrs, monitoringNamespace: "monitoring" })));
+    expect(JSON.stringify(policy.spec.ingress)).toContain('"kubernetes.io/metadata.name":"monitoring"');
+  });
+
+  it("reports its workload requests and policy names as outputs", () => {
+    const component = findResource(resources, "home-platform:security:SecurityStack", "security");
+    expect(stack.workloadRequests).toEqual(tetragonWorkloadRequests(config));
+    expect(component.outputs).toMatchObject({ tracingPolicyNames: stack.tracingPolicyNames, workloadRequests: stack.workloadRequests });
+  });
+
+  it("passes the platform policy pack (the plan's evaluation) with no violation", () => {
+    const violations = evaluatePolicies(resources, { privilegedNamespaces: { [config.namespace]: "Tetragon (renamed namespace)" } });
+    expect(violations).toEqual([]);
+  });
+
+  it("fails the allowlist rule when renamed without telling the pack", () => {
+    const violations = evaluatePolicies(resources);
+    expect(violations.map((violation) => violation.policy)).toEqual(["privileged-namespace-allowlist"]);
+  });
+});

@@ -1,0 +1,123 @@
+import { chartDefaults, chartDirFor, undeclaredValueKeys } from "../../helpers/chart-values";
+import { securityAlertGroups } from "../../../stacks/security/alerts";
+import { exportFilters, metricsLabels, tetragonValues, tetragonWorkloadRequests } from "../../../stacks/security/tetragon-values";
+import { cpuToMillis, memoryToMiB } from "../../../lib/capacity";
+import { charts } from "../../../versions";
+import { securityConfig } from "./fixtures";
+
+const defaults = chartDefaults(chartDirFor(charts.tetragon));
+const config = securityConfig({
+  tetragon: {
+    resources: { requests: { cpu: "150m", memory: "300Mi" }, limits: { memory: "900Mi" } },
+    exportResources: { requests: { cpu: "15m", memory: "40Mi" }, limits: { memory: "100Mi" } },
+    operatorResources: { requests: { cpu: "20m", memory: "70Mi" }, limits: { memory: "140Mi" } },
+    exportDenyNamespaces: ["kube-system", "flux-system"],
+  },
+});
+const values = tetragonValues({ config }) as {
+  extraHostPathMounts: { name: string; mountPath: string }[];
+  tetragon: Record<string, unknown> & { prometheus: { metricsLabelFilter: string; serviceMonitor: { enabled: boolean } } };
+  tetragonOperator: Record<string, unknown> & { prometheus: { serviceMonitor: { enabled: boolean } }; replicas: number };
+  export: { mode: string; resources: unknown };
+};
+
+/** Reads a dotted path from the chart's values.yaml. */
+function chartDefault(path: string): unknown {
+  return path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], defaults);
+}
+
+describe("Tetragon values", () => {
+  it("use only keys the pinned chart declares", () => {
+    expect(undeclaredValueKeys(values, defaults)).toEqual([]);
+  });
+
+  it("mount tracefs from /sys/kernel/tracing (Talos mounts no debugfs)", () => {
+    expect(chartDefault("extraHostPathMounts")).toEqual([]);
+    expect(values.extraHostPathMounts).toContainEqual(expect.objectContaining({ mountPath: "/sys/kernel/tracing" }));
+    expect(values.extraHostPathMounts.map((mount) => mount.mountPath)).not.toContain("/sys/kernel/debug");
+  });
+
+  it("load BTF from the running kernel instead of needing kernel headers", () => {
+    expect(chartDefault("tetragon.btf")).toBe("");
+    expect(values.tetragon.btf).toBe("/sys/kernel/btf/vmlinux");
+  });
+
+  it("turn on process credentials and namespaces, which the chart leaves off", () => {
+    expect(chartDefault("tetragon.enableProcessCred")).toBe(false);
+    expect(values.tetragon.enableProcessCred).toBe(true);
+    expect(values.tetragon.enableProcessNs).toBe(true);
+  });
+
+  it("export events through the export-stdout sidecar", () => {
+    expect(values.export.mode).toBe("stdout");
+  });
+
+  it("take every container's resources from config", () => {
+    expect(values.tetragon.resources).toEqual(config.tetragon.resources);
+    expect(values.export.resources).toEqual(config.tetragon.exportResources);
+    expect(values.tetragonOperator.resources).toEqual(config.tetragon.operatorResources);
+  });
+
+  it("create ServiceMonitors for the agent and the operator (both off in the chart)", () => {
+    expect(chartDefault("tetragon.prometheus.serviceMonitor.enabled")).toBe(false);
+    expect(chartDefault("tetragonOperator.prometheus.serviceMonitor.enabled")).toBe(false);
+    expect(values.tetragon.prometheus.serviceMonitor.enabled).toBe(true);
+    expect(values.tetragonOperator.prometheus.serviceMonitor.enabled).toBe(true);
+  });
+
+  it("keep every metric label an alert filters or groups on", () => {
+    const filter = values.tetragon.prometheus.metricsLabelFilter.split(",");
+    const configurable = new Set<string>(metricsLabels);
+    const used = new Set<string>();
+    for (const rule of securityAlertGroups(config).flatMap((group) => group.rules)) {
+      if (!/tetragon_(policy_)?events_total/.test(rule.expr)) continue;
+      for (const [, label] of rule.expr.matchAll(/\b([a-z_]+)\s*(?:=~|!~|!=|=)\s*"/g)) if (configurable.has(label)) used.add(label);
+      for (const [, list] of rule.expr.matchAll(/by \(([^)]*)\)/g)) for (const label of list.split(",").map((l) => l.trim())) if (configurable.has(label)) used.add(label);
+    }
+    expect(used.has("binary")).toBe(true);
+    for (const label of used) expect(filter).toContain(label);
+  });
+});
+
+describe("export filters", () => {
+  const parse = (lines: string) => lines.split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  it("allow exactly the configured event types", () => {
+    const custom = securityConfig({ tetragon: { exportEventTypes: ["PROCESS_EXEC", "PROCESS_KPROBE"] } });
+    expect(parse(exportFilters(custom.tetragon).allow)).toEqual([{ event_set: ["PROCESS_EXEC", "PROCESS_KPROBE"] }]);
+  });
+
+  it("drop exec/exit noise from the denied namespaces and the host, never policy hits", () => {
+    const deny = parse(exportFilters(config.tetragon).deny);
+    expect(deny).toContainEqual({ health_check: true });
+    const byNamespace = deny.find((filter) => "namespace" in filter)!;
+    expect(byNamespace.namespace).toEqual(["", ...config.tetragon.exportDenyNamespaces]);
+    expect(byNamespace.event_set).toEqual(["PROCESS_EXEC", "PROCESS_EXIT"]);
+    expect(JSON.stringify(deny)).not.toContain("PROCESS_KPROBE");
+  });
+
+  it("keep host events when asked to", () => {
+    const withHost = securityConfig({ tetragon: { exportHostEvents: true, exportDenyNamespaces: [] } });
+    expect(parse(exportFilters(withHost.tetragon).deny)).toEqual([{ health_check: true }]);
+  });
+});
+
+describe("workload requests", () => {
+  it("match the requests in the values: agent and export sidecar per node, one operator", () => {
+    const requests = tetragonWorkloadRequests(config);
+    const expected = [
+      ["tetragon", "perNode", config.tetragon.resources],
+      ["tetragon-export-stdout", "perNode", config.tetragon.exportResources],
+      ["tetragon-operator", values.tetragonOperator.replicas, config.tetragon.operatorResources],
+    ] as const;
+    expect(requests).toEqual(
+      expected.map(([workload, replicas, resources]) => ({
+        stack: "security",
+        workload,
+        replicas,
+        cpuMillis: cpuToMillis(resources.requests.cpu),
+        memoryMiB: memoryToMiB(resources.requests.memory),
+      })),
+    );
+  });
+});
