@@ -1,0 +1,66 @@
+/**
+ * Names and ports the logging half shares with its network policies, the metrics half (Grafana's
+ * datasource URL) and the alerts. Release names prefix every object the charts create, so changing
+ * one renames, and therefore recreates, the whole release.
+ */
+
+export const victoriaLogsRelease = "vls";
+export const collectorRelease = "vlc";
+
+/** The chart's server Service: `<release>-victoria-logs-single-server` (chart helper `vm.plain.fullname`). */
+export const victoriaLogsServiceName = `${victoriaLogsRelease}-victoria-logs-single-server`;
+
+/**
+ * The Prometheus `job` of the VictoriaLogs scrape. The operator names a ServiceMonitor's job after
+ * the Service unless the monitor sets `jobLabel`, which the chart does not.
+ */
+export const victoriaLogsJob = victoriaLogsServiceName;
+
+/** Our own Service for syslog only, so the HTTP API (queries, deletes) never sits on a LAN address. */
+export const syslogServiceName = "victoria-logs-syslog";
+
+export const ports = {
+  /** VictoriaLogs HTTP: ingestion, LogsQL queries and /metrics. */
+  victoriaLogsHttp: 9428,
+  /** vlagent's HTTP listener, which serves /metrics (fixed in the collector chart's DaemonSet). */
+  collectorHttp: 9429,
+  syslog: 514,
+  /** kube-apiserver on the control-plane nodes, where the collector reads pod metadata. */
+  kubeApiserver: 6443,
+} as const;
+
+/**
+ * Selector labels the charts put on their pods (`vm.selectorLabels`: chart name + release). Policies
+ * select pods with them; the `app` label the server also carries is left out on purpose, so a chart
+ * change there cannot silently detach a policy.
+ */
+export const victoriaLogsPodLabels = {
+  "app.kubernetes.io/name": "victoria-logs-single",
+  "app.kubernetes.io/instance": victoriaLogsRelease,
+} as const;
+
+export const collectorPodLabels = {
+  "app.kubernetes.io/name": "victoria-logs-collector",
+  "app.kubernetes.io/instance": collectorRelease,
+} as const;
+
+/** The collector's namespace: configured, or `<logsNamespace>-collector`. */
+export function collectorNamespaceName(logsNamespace: string, configured: string | undefined): string {
+  const name = configured ?? `${logsNamespace}-collector`;
+  if (name.length > 63) {
+    throw new Error(
+      `collector namespace "${name}" is longer than 63 characters: set home-platform:observability.victoriaLogs.collectorNamespace`,
+    );
+  }
+  if (name === logsNamespace) {
+    throw new Error(
+      `victoriaLogs.collectorNamespace must differ from logsNamespace (${logsNamespace}): only the collector may run privileged`,
+    );
+  }
+  return name;
+}
+
+/** In-cluster base URL of VictoriaLogs (no path): Grafana's datasource and the collector's remote write. */
+export function victoriaLogsUrlFor(namespace: string): string {
+  return `http://${victoriaLogsServiceName}.${namespace}.svc:${ports.victoriaLogsHttp}`;
+}

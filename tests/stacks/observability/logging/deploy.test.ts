@@ -1,0 +1,159 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { PlatformConfig } from "../../../../config/schema";
+import { workloadRequest } from "../../../../lib/capacity";
+import { charts } from "../../../../versions";
+import { crdErrors } from "../../../helpers/crd-schema";
+import { stackConfig } from "./support/config";
+import { installMocks, settled, testParent, valueOf, type Registration } from "./support/mocks";
+
+type LoggingModule = typeof import("../../../../stacks/observability/logging");
+type ValuesModule = typeof import("../../../../stacks/observability/logging/values");
+
+let registrations: Registration[];
+let logging: LoggingModule;
+let values: ValuesModule;
+
+beforeAll(async () => {
+  registrations = await installMocks();
+  logging = await import("../../../../stacks/observability/logging");
+  values = await import("../../../../stacks/observability/logging/values");
+});
+
+/** Deploys the logging half for a stack under its own parent; returns what it registered. */
+async function deploy(stack: "home" | "lab", monitoringNamespace: pulumi.Input<string> = "monitoring") {
+  const config: PlatformConfig = stackConfig(stack);
+  const before = registrations.length;
+  const { parent, parented, providerName } = testParent(`${stack}-parent`);
+  const result = logging.deployLogging(
+    `${stack}-logging`,
+    { config: config.observability, timezone: config.timezone, nodeCidr: config.cluster.network.cidr, monitoringNamespace },
+    parent,
+  );
+  const outputs = {
+    namespace: await valueOf(result.namespace),
+    victoriaLogsUrl: await valueOf(result.victoriaLogsUrl),
+    syslogEndpoint: await valueOf(result.syslogEndpoint),
+  };
+  await settled();
+  const mine = registrations.slice(before).filter((r) => r.name.startsWith(`${stack}-logging`));
+  const ofType = (type: string) => mine.filter((r) => r.type === type);
+  return { config, result, outputs, mine, ofType, parented, providerName };
+}
+
+const types = {
+  namespace: "kubernetes:core/v1:Namespace",
+  release: "kubernetes:helm.sh/v3:Release",
+  service: "kubernetes:core/v1:Service",
+  policy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+};
+
+describe("deployLogging (home: Gateway routes)", () => {
+  let run: Awaited<ReturnType<typeof deploy>>;
+  beforeAll(async () => {
+    run = await deploy("home", pulumi.output("metrics-system"));
+  });
+
+  test("VictoriaLogs' namespace enforces restricted; the collector's is privileged with its reason", () => {
+    const namespaces = run.ofType(types.namespace).map((r) => r.inputs.metadata);
+    const logs = namespaces.find((m) => m.name === run.config.observability.logsNamespace);
+    const collector = namespaces.find((m) => m.name === `${run.config.observability.logsNamespace}-collector`);
+    expect(logs?.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    expect(collector?.labels["pod-security.kubernetes.io/enforce"]).toBe("privileged");
+    expect(collector?.annotations["home-platform.dev/privileged-reason"]).toMatch(/hostPath/);
+    expect(logs?.annotations ?? {}).not.toHaveProperty("home-platform.dev/privileged-reason");
+  });
+
+  test("two pinned releases, each in its own namespace, with the values built from config", () => {
+    const releases = run.ofType(types.release).map((r) => r.inputs);
+    const vl = releases.find((r) => r.chart === charts.victoriaLogsSingle.chart);
+    const collector = releases.find((r) => r.chart === charts.victoriaLogsCollector.chart);
+    expect(vl).toMatchObject({ version: charts.victoriaLogsSingle.version, namespace: run.config.observability.logsNamespace });
+    expect(collector).toMatchObject({ version: charts.victoriaLogsCollector.version, namespace: `${run.config.observability.logsNamespace}-collector` });
+    const expected = values.victoriaLogsValues({
+      config: run.config.observability.victoriaLogs,
+      storageClass: run.config.observability.storageClass,
+      timezone: run.config.timezone,
+    });
+    expect(vl?.values).toEqual(expected);
+    expect(collector?.values.remoteWrite).toEqual([{ url: run.outputs.victoriaLogsUrl }]);
+  });
+
+  test("TCPRoute and UDPRoute in the logs namespace, valid against the Gateway API 1.6 CRDs", () => {
+    const routes = run.mine.filter((r) => r.type.startsWith("kubernetes:gateway.networking.k8s.io/"));
+    expect(routes.map((r) => r.type).sort()).toEqual([
+      "kubernetes:gateway.networking.k8s.io/v1:TCPRoute",
+      "kubernetes:gateway.networking.k8s.io/v1:UDPRoute",
+    ]);
+    for (const route of routes) {
+      expect(route.inputs.metadata.namespace).toBe(run.config.observability.logsNamespace);
+      expect(crdErrors(route.inputs, `gateway.networking.k8s.io_${route.inputs.kind.toLowerCase()}s-v1.6.1.yaml`)).toEqual([]);
+    }
+  });
+
+  test("the syslog Service is ClusterIP behind a Gateway", () => {
+    const [service] = run.ofType(types.service);
+    expect(service.inputs.spec.type).toBe("ClusterIP");
+    expect(service.inputs.metadata.namespace).toBe(run.config.observability.logsNamespace);
+  });
+
+  test("network policies land in both namespaces and select monitoring pods by the namespace passed in", () => {
+    const all = run.ofType(types.policy);
+    const byNamespace = (ns: string) => all.filter((p) => p.inputs.metadata.namespace === ns).map((p) => p.inputs.metadata.name).sort();
+    // default-deny and allow-dns come with PlatformNamespace; the rest are this half's flows.
+    expect(byNamespace("logging")).toEqual(["allow-collector-ingest", "allow-dns", "allow-grafana-query", "allow-prometheus-scrape", "allow-syslog", "default-deny"]);
+    expect(byNamespace("logging-collector")).toEqual(["allow-apiserver-egress", "allow-dns", "allow-prometheus-scrape", "allow-victoria-logs-egress", "default-deny"]);
+    const grafana = all.find((p) => p.inputs.metadata.name === "allow-grafana-query");
+    expect(JSON.stringify(grafana?.inputs.spec)).toContain('"kubernetes.io/metadata.name":"metrics-system"');
+    expect(JSON.stringify(grafana?.inputs.spec)).not.toContain('"monitoring"');
+    const flows = all.filter((p) => !["allow-dns", "default-deny"].includes(p.inputs.metadata.name));
+    for (const policy of flows) expect(policy.inputs.metadata.annotations["home-platform.dev/purpose"]).toBeTruthy();
+  });
+
+  test("every resource is a child of the caller's component and uses its kubernetes provider", () => {
+    expect(run.mine.length).toBeGreaterThan(10);
+    for (const registration of run.mine) {
+      expect(run.parented).toContain(registration.name);
+      if (registration.type.startsWith("kubernetes:")) expect(registration.provider).toContain(`::${run.providerName}::`);
+    }
+  });
+
+  test("outputs: the logs namespace, the in-cluster URL, the Gateway endpoint, requests from config", () => {
+    const vl = run.config.observability.victoriaLogs;
+    expect(run.outputs.namespace).toBe(run.config.observability.logsNamespace);
+    expect(run.outputs.victoriaLogsUrl).toBe(`http://vls-victoria-logs-single-server.${run.config.observability.logsNamespace}.svc:9428`);
+    expect(run.outputs.syslogEndpoint).toMatchObject({ host: vl.syslog.address, via: "gateway" });
+    expect(run.result.workloadRequests).toEqual([
+      workloadRequest("observability", "victoria-logs", 1, vl.resources),
+      workloadRequest("observability", "victoria-logs-collector", "perNode", vl.collectorResources),
+    ]);
+  });
+});
+
+describe("deployLogging (lab: LoadBalancer)", () => {
+  let run: Awaited<ReturnType<typeof deploy>>;
+  beforeAll(async () => {
+    run = await deploy("lab");
+  });
+
+  test("a LoadBalancer Service on the configured address and no routes", () => {
+    const [service] = run.ofType(types.service);
+    const address = run.config.observability.victoriaLogs.syslog.address;
+    expect(service.inputs.spec).toMatchObject({ type: "LoadBalancer", externalTrafficPolicy: "Local", loadBalancerIP: address });
+    expect(run.mine.filter((r) => r.type.includes("gateway.networking.k8s.io"))).toEqual([]);
+    expect(run.outputs.syslogEndpoint).toEqual({
+      host: address,
+      via: "loadBalancer",
+      ports: [
+        { port: 514, protocol: "TCP" },
+        { port: 514, protocol: "UDP" },
+      ],
+    });
+  });
+
+  test("the lab's smaller sizing reaches the release", () => {
+    const vl = run.ofType(types.release).find((r) => r.inputs.chart === charts.victoriaLogsSingle.chart);
+    const config = run.config.observability.victoriaLogs;
+    expect(vl?.inputs.values.server).toMatchObject({ retentionPeriod: config.retention, resources: config.resources });
+    expect(vl?.inputs.values.server.persistentVolume.size).toBe(config.volumeSize);
+  });
+});
