@@ -26,13 +26,16 @@ export = async function main() {
   });
 
   const k8s = { provider: cluster.kubernetesProvider };
+  const { network } = config.cluster;
+  const podAndServiceCidrs = [network.podCidr, network.serviceCidr];
 
   const observability = new ObservabilityStack(
     "observability",
     {
       config: config.observability,
       timezone: config.timezone,
-      nodeCidr: config.cluster.network.cidr,
+      nodeCidr: network.cidr,
+      clusterCidrs: podAndServiceCidrs,
       thanosBucket: {
         endpoint: config.s3.endpoint,
         region: config.s3.region,
@@ -50,7 +53,8 @@ export = async function main() {
     "security",
     {
       config: config.security,
-      clusterCidrs: [config.cluster.network.cidr],
+      // tcp_connect sees ClusterIPs before translation: services count as inside too.
+      clusterCidrs: [network.cidr, ...podAndServiceCidrs],
       monitoringNamespace: observability.namespace,
       logsNamespace: observability.logsNamespace,
     },
@@ -59,7 +63,15 @@ export = async function main() {
   );
 
   const runners = config.runners.enabled
-    ? new RunnersStack("runners", { config: config.runners, registrationToken: secrets.runners.registrationToken }, k8s)
+    ? new RunnersStack(
+        "runners",
+        {
+          config: config.runners,
+          registrationToken: secrets.runners.registrationToken,
+          clusterCidrs: [network.cidr, ...podAndServiceCidrs],
+        },
+        k8s,
+      )
     : undefined;
 
   return {

@@ -4,6 +4,7 @@ import type { ObservabilityConfig } from "../../config/schema";
 import type { WorkloadRequest } from "../../lib/capacity";
 import { deployObservabilityAlerts } from "./alerts";
 import { deployLogging, type SyslogEndpoint } from "./logging";
+import { victoriaLogsUrlFor } from "./logging/names";
 import { deployMetrics, type DatasourceUrls } from "./metrics";
 
 export type { DatasourceUrls } from "./metrics";
@@ -16,6 +17,8 @@ export interface ObservabilityStackArgs {
   readonly timezone: string;
   /** Node network: kubelets and node-exporter are scraped there, the API server and browsers live there. */
   readonly nodeCidr: string;
+  /** Pod and service ranges (cluster.network.podCidr/serviceCidr): in-cluster, never "the internet". */
+  readonly clusterCidrs: readonly string[];
   /** Where Thanos keeps blocks: the MinIO endpoint and region from config, the bucket from S3Buckets, keys from SOPS (secret). */
   readonly thanosBucket: {
     readonly endpoint: string;
@@ -59,23 +62,31 @@ export class ObservabilityStack extends pulumi.ComponentResource {
     const monitoring = new PlatformNamespace(`${name}-monitoring`, { name: config.namespace, podSecurity: "restricted" }, { parent: this });
     this.namespace = monitoring.name;
 
-    const logging = deployLogging(
-      `${name}-logging`,
-      { config, timezone: args.timezone, nodeCidr: args.nodeCidr, monitoringNamespace: monitoring.name },
-      this,
-    );
-
     const metrics = deployMetrics(
       `${name}-metrics`,
       {
         config,
         timezone: args.timezone,
         nodeCidr: args.nodeCidr,
+        clusterCidrs: args.clusterCidrs,
         namespace: monitoring.name,
         thanosBucket: args.thanosBucket,
         discordWebhookUrl: args.discordWebhookUrl,
         grafanaAdmin: args.grafanaAdmin,
-        victoriaLogsUrl: logging.victoriaLogsUrl,
+        victoriaLogsUrl: victoriaLogsUrlFor(config.logsNamespace),
+      },
+      this,
+    );
+
+    // The logging charts ship a ServiceMonitor/PodMonitor: their CRDs come with kube-prometheus-stack.
+    const logging = deployLogging(
+      `${name}-logging`,
+      {
+        config,
+        timezone: args.timezone,
+        nodeCidr: args.nodeCidr,
+        monitoringNamespace: monitoring.name,
+        monitoringCrds: metrics.kubePrometheusStack,
       },
       this,
     );

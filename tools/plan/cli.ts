@@ -64,6 +64,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(`Wrote ${files.length} files under ${path.join(args.out, "{helm,kubernetes,talos}")}\n`);
       }
     }
+    if (plan.policyViolations.some((violation) => violation.enforcement === "mandatory")) {
+      process.stderr.write("plan: mandatory policy violations (listed above)\n");
+      return 1;
+    }
     return 0;
   } catch (err) {
     await reportFailure(err, args.debug);

@@ -6,6 +6,7 @@
  * stack's outputs via `registerOutputs` (so secretness of exports survives as under the real CLI).
  */
 import * as path from "node:path";
+import { evaluatePolicies, type PolicyViolation } from "../../policy/evaluate";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeState from "@pulumi/pulumi/runtime/state";
 import { isConfigError } from "../../config/errors";
@@ -27,6 +28,8 @@ export interface PlanResult {
   readonly outputs: Record<string, unknown>;
   readonly capacity: CapacityReport | undefined;
   readonly warnings: string[];
+  /** The policy pack's verdicts over every captured resource (same rules as `--policy-pack policy`). */
+  readonly policyViolations: PolicyViolation[];
 }
 
 export interface RunPlanOptions {
@@ -173,6 +176,7 @@ export async function runOnMocks(
     outputs: stackResource?.outputs ?? {},
     capacity: capacityReport(resources),
     warnings: monitor.warnings,
+    policyViolations: evaluatePolicies(resources),
   };
 }
 

@@ -7,8 +7,10 @@ export function formatSummary(plan: PlanResult): string {
   const lines: string[] = [`Plan for ${plan.project}/${plan.stack} (offline: mock engine, simulated provider outputs)`, ""];
   lines.push(`Resources (${plan.resources.length})`, ...tree(plan), "");
   lines.push("By type", ...counts(plan), "");
+  lines.push("Helm releases", ...releases(plan), "");
   lines.push("Stack outputs", ...outputs(plan), "");
   if (plan.capacity) lines.push(...capacity(plan.capacity), "");
+  lines.push(...policy(plan), "");
   if (plan.warnings.length > 0) lines.push("Warnings", ...plan.warnings.map((w) => `  ${w}`), "");
   return lines.join("\n");
 }
@@ -30,6 +32,20 @@ function tree(plan: PlanResult): string[] {
   };
   walk(undefined, 0);
   return out;
+}
+
+/** Every chart with its pinned version: the line a reviewer checks on a bump. */
+function releases(plan: PlanResult): string[] {
+  const rows = plan.resources
+    .filter((r) => r.type === "kubernetes:helm.sh/v3:Release")
+    .map((r) => [String(r.inputs.name ?? r.name), String(r.inputs.chart), String(r.inputs.version ?? "(unpinned)"), String(r.inputs.namespace ?? "")]);
+  return rows.length > 0 ? table([["release", "chart", "version", "namespace"], ...rows], ["left", "left", "left", "left"]) : ["  (none)"];
+}
+
+function policy(plan: PlanResult): string[] {
+  const mandatory = plan.policyViolations.filter((v) => v.enforcement === "mandatory").length;
+  const header = `Policy pack: ${mandatory} mandatory, ${plan.policyViolations.length - mandatory} advisory violation(s)`;
+  return [header, ...plan.policyViolations.map((v) => `  [${v.enforcement}] ${v.policy}: ${v.resource}: ${v.message}`)];
 }
 
 function counts(plan: PlanResult): string[] {

@@ -27,6 +27,7 @@ export function planJson(plan: PlanResult): unknown {
     })),
     outputs: redact(plan.outputs),
     capacity: plan.capacity ?? null,
+    policyViolations: plan.policyViolations,
   };
 }
 

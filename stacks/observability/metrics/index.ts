@@ -9,7 +9,7 @@ import { charts } from "../../../versions";
 import { grafanaUrl, metricsDatasourceUrls, type DatasourceUrls } from "./grafana";
 import { kubePrometheusStackValues } from "./kube-prometheus-stack";
 import { nodeExporterNamespace, releases } from "./names";
-import { metricsNetworkPolicies, talosDefaultClusterCidrs } from "./network-policies";
+import { metricsNetworkPolicies } from "./network-policies";
 import { s3Port } from "./objstore";
 import { createMetricsSecrets, type MetricsSecretsArgs } from "./secrets";
 import { metricsWorkloadRequests } from "./sizing";
@@ -22,6 +22,8 @@ export interface MetricsArgs extends Omit<MetricsSecretsArgs, "namespace"> {
   /** IANA zone for dashboards. */
   readonly timezone: string;
   readonly nodeCidr: string;
+  /** Pod and service ranges: never "the internet" for the S3, Discord and grafana.com allows. */
+  readonly clusterCidrs: readonly string[];
   /** The monitoring namespace's name as an Output of the namespace resource (orders creation after it). */
   readonly namespace: pulumi.Output<string>;
   /** VictoriaLogs query URL, from the logs half. */
@@ -63,7 +65,7 @@ export function deployMetrics(name: string, args: MetricsArgs, parent: pulumi.Re
     metricsNetworkPolicies({
       nodeCidr: args.nodeCidr,
       logsNamespace: config.logsNamespace,
-      clusterCidrs: talosDefaultClusterCidrs,
+      clusterCidrs: args.clusterCidrs,
       s3Port: s3Port(args.thanosBucket.endpoint),
       scrapeControlPlane: config.prometheus.scrapeControlPlane,
     }),

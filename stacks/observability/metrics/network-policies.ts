@@ -12,14 +12,13 @@ import { podLabels, ports } from "./names";
  * The apiserver's own calls (admission webhook) come from the nodes too.
  */
 
-/** Talos' default pod and service subnets: never "the internet". */
-export const talosDefaultClusterCidrs = ["10.244.0.0/16", "10.96.0.0/12"] as const;
-
 /** Ports Prometheus always scrapes on the nodes (host-network targets). */
 export const nodeScrapePorts = {
   kubeApiserver: ports.kubeApiserver,
   nodeExporter: 9100,
   kubelet: 10250,
+  // The Tetragon agent (security stack) runs on the host network and serves metrics there.
+  tetragon: 2112,
 } as const;
 
 /** Node ports of the control-plane components, opened only when `prometheus.scrapeControlPlane` is on. */

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import type { WorkloadRequest } from "../../../lib/capacity";
-import { metricsNetworkPolicies, talosDefaultClusterCidrs } from "../../../stacks/observability/metrics/network-policies";
+import { metricsNetworkPolicies } from "../../../stacks/observability/metrics/network-policies";
 import { charts } from "../../../versions";
 import { defaultConfig, nodeCidr, timezone } from "./metrics/fixtures";
 import {
@@ -16,6 +16,9 @@ import {
   unwrap,
   type Recording,
 } from "./metrics/pulumi-mocks";
+
+/** Talos' default pod and service ranges, as the stack files leave them. */
+const podAndServiceCidrs = ["10.244.0.0/16", "10.96.0.0/12"];
 
 // The logs half and the alerts have their own tests; here they are stand-ins whose outputs must
 // come out of the stack unchanged, and whose inputs the stack must provide.
@@ -70,6 +73,7 @@ beforeAll(async () => {
       config: defaultConfig,
       timezone,
       nodeCidr,
+      clusterCidrs: podAndServiceCidrs,
       thanosBucket: {
         endpoint,
         region: "us-east-1",
@@ -135,7 +139,7 @@ describe("ObservabilityStack", () => {
     const expected = metricsNetworkPolicies({
       nodeCidr,
       logsNamespace: "logging",
-      clusterCidrs: talosDefaultClusterCidrs,
+      clusterCidrs: podAndServiceCidrs,
       s3Port: 443,
       scrapeControlPlane: false,
     });

@@ -44,15 +44,25 @@ describe("npm run plan on the fixture project", () => {
   });
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  test("succeeds and prints the tree, counts, outputs and capacity", () => {
-    expect(run.stderr).toBe("");
-    expect(run.status).toBe(0);
+  test("prints the tree, counts, outputs and capacity", () => {
     expect(run.stdout).toMatch(/^ {6}proxmoxve:index\/vmLegacy:VmLegacy {2}cp-1 {2}\[protected\]$/m);
     expect(run.stdout).toMatch(/^ {6}proxmoxve:index\/vmLegacy:VmLegacy {2}w-1$/m);
     expect(run.stdout).toMatch(/^ {2}3 {2}proxmoxve:index\/vmLegacy:VmLegacy$/m);
     expect(run.stdout).toContain("  kubeconfig: [secret]");
     expect(run.stdout).toMatch(/^ {4}node-exporter perNode=2 +100m +128Mi$/m);
     expect(run.stdout).toMatch(/^ {2}total +300m +\(4\.3%\) +640Mi +\(2\.1%\)$/m);
+  });
+
+  test("the policy pack's mandatory violations are listed and fail the plan after the files are written", () => {
+    // The fixture leaves two worker VMs and a bucket unprotected and one namespace unlabelled on purpose.
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe("plan: mandatory policy violations (listed above)\n");
+    expect(run.stdout).toContain("Policy pack: 4 mandatory, 0 advisory violation(s)");
+    for (const name of ["w-1", "w-2", "loki-chunks"]) {
+      expect(run.stdout).toMatch(new RegExp(`\\[mandatory\\] stateful-resources-protected: \\S+::${name}: `));
+    }
+    expect(run.stdout).toMatch(/\[mandatory\] namespace-pod-security: \S+::observability: /);
+    expect(fs.existsSync(path.join(tmp, "plan.json"))).toBe(true);
   });
 
   test("--out writes helm values, kubernetes objects and talos configs, and clears stale files", () => {
@@ -86,7 +96,7 @@ describe("npm run plan on the fixture project", () => {
 
   test("--json has the documented shape, with secrets as [secret]", () => {
     const json = JSON.parse(fs.readFileSync(path.join(tmp, "plan.json"), "utf8"));
-    expect(Object.keys(json)).toEqual(["project", "stack", "resources", "outputs", "capacity"]);
+    expect(Object.keys(json)).toEqual(["project", "stack", "resources", "outputs", "capacity", "policyViolations"]);
     const vm = json.resources.find((r: { name: string }) => r.name === "cp-1");
     expect(Object.keys(vm)).toEqual(["urn", "type", "name", "parent", "provider", "dependsOn", "protect", "inputs"]);
     expect(vm).toMatchObject({ protect: true, provider: expect.stringContaining("pulumi:providers:proxmoxve::lab-pve") });

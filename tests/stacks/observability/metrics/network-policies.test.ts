@@ -2,10 +2,13 @@ import { networkPolicySpec, type PolicyDefinition } from "../../../../lib/networ
 import { loggingNetworkPolicies } from "../../../../stacks/observability/logging/network-policies";
 import { victoriaLogsPodLabels } from "../../../../stacks/observability/logging/names";
 import { podLabels } from "../../../../stacks/observability/metrics/names";
-import { metricsNetworkPolicies, talosDefaultClusterCidrs } from "../../../../stacks/observability/metrics/network-policies";
+import { metricsNetworkPolicies } from "../../../../stacks/observability/metrics/network-policies";
 import { s3Port } from "../../../../stacks/observability/metrics/objstore";
 import { allows, defaultDeny, host, pod, type Endpoint, type PlacedPolicy } from "./netpol-eval";
 import { nodeCidr } from "./fixtures";
+
+/** Talos' default pod and service ranges, as the stack files leave them. */
+const podAndServiceCidrs = ["10.244.0.0/16", "10.96.0.0/12"];
 
 const monitoring = "monitoring";
 const logs = "logging";
@@ -16,7 +19,7 @@ function placed(definitions: readonly PolicyDefinition[], namespace = monitoring
 
 function policiesFor(s3Endpoint: string, scrapeControlPlane = false): PlacedPolicy[] {
   const s3 = s3Port(s3Endpoint);
-  return placed(metricsNetworkPolicies({ nodeCidr, logsNamespace: logs, clusterCidrs: talosDefaultClusterCidrs, s3Port: s3, scrapeControlPlane }));
+  return placed(metricsNetworkPolicies({ nodeCidr, logsNamespace: logs, clusterCidrs: podAndServiceCidrs, s3Port: s3, scrapeControlPlane }));
 }
 
 const policies = policiesFor("https://s3.68cc.io");
@@ -138,7 +141,7 @@ describe("metrics NetworkPolicies", () => {
     const definitions = metricsNetworkPolicies({
       nodeCidr,
       logsNamespace: logs,
-      clusterCidrs: talosDefaultClusterCidrs,
+      clusterCidrs: podAndServiceCidrs,
       s3Port: 443,
       scrapeControlPlane: true,
     });
