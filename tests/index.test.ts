@@ -20,7 +20,7 @@ interface Run {
 
 function plan(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "tools/plan/cli.ts", ...args], {
+    const child = spawn(process.execPath, ["--require", "@swc-node/register", "tools/plan/cli.ts", ...args], {
       cwd: repoRoot,
       env: { ...process.env, ...env },
     });

@@ -4,7 +4,7 @@
  *
  * Budget: the offline plan may cost at most ~1.5x what loading the provider SDKs alone costs.
  * Times (a) a process that only loads the SDK modules the program loads and (b) the full plan,
- * both as `node --import tsx` children, interleaved so machine load affects both alike. Reports
+ * both as `node --require @swc-node/register` children, interleaved so machine load affects both alike. Reports
  * wall time and, on Linux, the children's CPU time, which stays meaningful on a busy machine.
  */
 import { spawnSync } from "node:child_process";
@@ -95,11 +95,11 @@ function childrenCpuSeconds(): number | undefined {
 function timeChild(args: readonly string[]): { wall: number; cpu: number | undefined } {
   const cpuBefore = childrenCpuSeconds();
   const started = performance.now();
-  const child = spawnSync(process.execPath, ["--import", "tsx", ...args], { cwd: repoRoot, encoding: "utf8" });
+  const child = spawnSync(process.execPath, ["--require", "@swc-node/register", ...args], { cwd: repoRoot, encoding: "utf8" });
   const wall = performance.now() - started;
   const cpuAfter = childrenCpuSeconds();
   if (child.status !== 0) {
-    process.stderr.write(`bench: \`node --import tsx ${args.join(" ")}\` exited ${child.status}\n${child.stderr}`);
+    process.stderr.write(`bench: \`node --require @swc-node/register ${args.join(" ")}\` exited ${child.status}\n${child.stderr}`);
     process.exit(1);
   }
   return { wall, cpu: cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) * 1000 };
@@ -135,7 +135,7 @@ async function printSdkModules(options: Options): Promise<void> {
   const { all, direct } = loadedSdkModules();
   const probe = spawnSync(
     process.execPath,
-    ["--import", "tsx", path.join("tools", "bench.ts"), "--list-loaded-by", JSON.stringify([...direct])],
+    ["--require", "@swc-node/register", path.join("tools", "bench.ts"), "--list-loaded-by", JSON.stringify([...direct])],
     { cwd: repoRoot, encoding: "utf8" },
   );
   const eager = new Set<string>(JSON.parse(probe.stdout) as string[]);
@@ -147,7 +147,7 @@ async function printSdkModules(options: Options): Promise<void> {
 function main(options: Options): void {
   const planArgs = [path.join("tools", "plan", "cli.ts"), "--stack", options.stack, ...(options.cwd ? ["--cwd", options.cwd] : [])];
   const loadArgs = [path.join("tools", "bench.ts"), "--load-sdks-only"];
-  // One untimed round warms the filesystem cache and tsx's transform cache for both.
+  // One untimed round warms the filesystem cache and the transpiler for both.
   timeChild(loadArgs);
   timeChild(planArgs);
   const load: ReturnType<typeof timeChild>[] = [];

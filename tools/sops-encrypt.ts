@@ -1,5 +1,5 @@
 /**
- * node --import tsx tools/sops-encrypt.ts <plain.yaml> <out.sops.yaml> [--config <.sops.yaml>]
+ * node --require @swc-node/register tools/sops-encrypt.ts <plain.yaml> <out.sops.yaml> [--config <.sops.yaml>]
  *
  * Encrypts a plaintext YAML file to the age recipients of the first `.sops.yaml` creation rule
  * whose path_regex matches the output path, like `sops -e`. Stands in for the sops binary,
@@ -11,7 +11,7 @@ import path from "node:path";
 import { parse } from "yaml";
 import { type EncryptRules, encryptYaml } from "../lib/sops/encrypt";
 
-const USAGE = "usage: node --import tsx tools/sops-encrypt.ts <plain.yaml> <out.sops.yaml> [--config <.sops.yaml>]";
+const USAGE = "usage: node --require @swc-node/register tools/sops-encrypt.ts <plain.yaml> <out.sops.yaml> [--config <.sops.yaml>]";
 
 export interface CreationRule {
   recipients: string[];

@@ -42,7 +42,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   if (!args.debug) {
-    // Pulumi builds a stack trace for every resource and every internal promise, and tsx maps each
+    // Pulumi builds a stack trace for every resource and every internal promise, and the transpiler's source maps are applied to each
     // through source maps; the plan never shows those traces without --debug. Measured on the real
     // program: about a fifth of the plan's CPU time.
     process.setSourceMapsEnabled(false);

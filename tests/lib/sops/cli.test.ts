@@ -6,7 +6,7 @@ import { repoRoot, vector } from "./helpers";
 function runCli(...args: string[]) {
   // The child gets no SOPS_AGE_* and a HOME without keys, so only --age-key-file counts.
   const env = { PATH: process.env.PATH ?? "", HOME: "/nonexistent-home" };
-  return spawnSync(process.execPath, ["--import", "tsx", "lib/sops/cli.ts", ...args], { cwd: repoRoot, env, encoding: "utf8" });
+  return spawnSync(process.execPath, ["--require", "@swc-node/register", "lib/sops/cli.ts", ...args], { cwd: repoRoot, env, encoding: "utf8" });
 }
 
 describe("parseArgs", () => {

@@ -1,5 +1,5 @@
 /**
- * The CLI end to end, as `npm run plan` runs it: a child `node --import tsx` process on the fixture
+ * The CLI end to end, as `npm run plan` runs it: a child `node --require @swc-node/register` process on the fixture
  * project. Every file and stream it produces is searched for the fixture's plaintext secrets.
  */
 import { spawnSync } from "node:child_process";
@@ -13,7 +13,7 @@ const repoRoot = path.resolve(__dirname, "..", "..", "..");
 const fixture = path.join(__dirname, "fixtures", "project");
 
 function plan(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const child = spawnSync(process.execPath, ["--import", "tsx", "tools/plan/cli.ts", ...args], {
+  const child = spawnSync(process.execPath, ["--require", "@swc-node/register", "tools/plan/cli.ts", ...args], {
     cwd: repoRoot,
     encoding: "utf8",
     env: { ...process.env, HOME_PLATFORM_ROOT: fixture },
