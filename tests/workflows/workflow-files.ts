@@ -13,6 +13,7 @@ export interface Step {
   readonly name?: string;
   readonly uses?: string;
   readonly run?: string;
+  readonly if?: string;
   readonly env?: Record<string, string>;
   readonly with?: Record<string, unknown>;
 }
@@ -39,6 +40,13 @@ export function jobs(workflow: Workflow): [string, Record<string, any>][] {
 
 export function steps(workflow: Workflow): Step[] {
   return jobs(workflow).flatMap(([, job]) => job.steps as Step[]);
+}
+
+/** One job by its id; throws when the workflow has no such job. */
+export function job(workflow: Workflow, id: string): Record<string, any> & { steps: Step[] } {
+  const found = (workflow.doc.jobs as Record<string, Record<string, any>>)[id];
+  if (!found) throw new Error(`${path.basename(workflow.file)} has no job "${id}"`);
+  return found as Record<string, any> & { steps: Step[] };
 }
 
 /** `config:` of Pulumi.<stack>.yaml. */
