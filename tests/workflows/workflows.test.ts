@@ -70,6 +70,8 @@ describe.each(workflowNames)("%s workflow", (name) => {
     const order = [
       stageIndex(checks.steps, usesAction(/\/actions\/checkout@/)),
       stageIndex(checks.steps, usesAction(/\/actions\/setup-node@/)),
+      // The tools .ci/run installs for the tests, and the reference data beside the clone.
+      stageIndex(checks.steps, (step) => ["prometheus", "prometheus-alertmanager", "yamllint"].every((pkg) => new RegExp(`apt-get install .*\\b${pkg}\\b`).test(step.run ?? "")) && /git clone .* \.\.\/shared$/m.test(step.run ?? "")),
       stageIndex(checks.steps, runs(/^npm ci$/)),
       stageIndex(checks.steps, runs(/^npm test$/)),
       stageIndex(checks.steps, isPlan),
