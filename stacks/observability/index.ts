@@ -6,11 +6,16 @@ import { deployObservabilityAlerts } from "./alerts";
 import { deployLogging, type SyslogEndpoint } from "./logging";
 import { victoriaLogsUrlFor } from "./logging/names";
 import { deployMetrics, type DatasourceUrls } from "./metrics";
+import type { MetricsSecretsArgs } from "./metrics/secrets";
 
 export type { DatasourceUrls } from "./metrics";
 export type { SyslogEndpoint } from "./logging";
 
-export interface ObservabilityStackArgs {
+/**
+ * `thanosBucket` (MinIO endpoint/region from config, bucket from S3Buckets, keys from SOPS),
+ * `discordWebhookUrl` and `grafanaAdmin` are secrets the metrics half turns into Kubernetes Secrets.
+ */
+export interface ObservabilityStackArgs extends Pick<MetricsSecretsArgs, "thanosBucket" | "discordWebhookUrl" | "grafanaAdmin"> {
   /** home-platform:observability. */
   readonly config: ObservabilityConfig;
   /** IANA zone for dashboards and RFC3164 syslog timestamps. */
@@ -19,18 +24,6 @@ export interface ObservabilityStackArgs {
   readonly nodeCidr: string;
   /** Pod and service ranges (cluster.network.podCidr/serviceCidr): in-cluster, never "the internet". */
   readonly clusterCidrs: readonly string[];
-  /** Where Thanos keeps blocks: the MinIO endpoint and region from config, the bucket from S3Buckets, keys from SOPS (secret). */
-  readonly thanosBucket: {
-    readonly endpoint: string;
-    readonly region: string;
-    readonly bucket: pulumi.Input<string>;
-    readonly accessKey: pulumi.Input<string>;
-    readonly secretKey: pulumi.Input<string>;
-  };
-  /** Discord webhook URL (secret) Alertmanager posts to. */
-  readonly discordWebhookUrl: pulumi.Input<string>;
-  /** Grafana's admin login (secret). */
-  readonly grafanaAdmin: { readonly user: pulumi.Input<string>; readonly password: pulumi.Input<string> };
 }
 
 /**
