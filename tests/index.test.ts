@@ -9,6 +9,7 @@ import * as path from "node:path";
 import * as YAML from "yaml";
 import { decryptFile } from "../lib/sops";
 import { charts } from "../versions";
+import { validateYamlDocuments } from "./components/talos-cluster/helpers/talos-schema";
 
 const repoRoot = path.resolve(__dirname, "..");
 
@@ -85,6 +86,15 @@ describe.each([
     const vms = json.resources.filter((r: { type: string }) => r.type === "proxmoxve:index/vmLegacy:VmLegacy");
     expect(vms.map((vm: { inputs: { name: string } }) => vm.inputs.name).sort()).toEqual(nodes.map((n) => n.name).sort());
     expect(fs.readdirSync(path.join(tmp, "out", "talos")).sort()).toEqual(nodes.map((n) => `${n.name}.yaml`).sort());
+  });
+
+  test("every --out Talos machine config validates against the Talos schema, secrets included as [secret]", () => {
+    const dir = path.join(tmp, "out", "talos");
+    for (const file of fs.readdirSync(dir)) {
+      const text = fs.readFileSync(path.join(dir, file), "utf8");
+      expect([file, validateYamlDocuments(text)]).toEqual([file, []]);
+      expect(text).toContain('"[secret]"');
+    }
   });
 
   test("every pinned chart is released at its pinned version", () => {
