@@ -35,6 +35,8 @@
  * Pulumi's runtime is process-global: never run two of these at once (no `test.concurrent`).
  */
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { isSecret, redact, REDACTED } from "../../tools/plan/engine";
 import { runOnMocks, type CapturedResource, type PlanResult, type RunPlanOptions } from "../../tools/plan/engine";
 
 export type { CapturedResource, PlanResult, CapacityReport } from "../../tools/plan/engine";
@@ -101,4 +103,45 @@ export function findResource(resources: readonly CapturedResource[], type: strin
 /** All resources of `type`. */
 export function resourcesOfType(resources: readonly CapturedResource[], type: string): CapturedResource[] {
   return resources.filter((r) => r.type === type);
+}
+
+/** URNs of `resource`'s parents, nearest first, up to the root stack. */
+export function ancestorsOf(resources: readonly CapturedResource[], resource: CapturedResource): string[] {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const chain: string[] = [];
+  for (let parent = resource.parent; parent !== undefined && !chain.includes(parent); parent = byUrn.get(parent)?.parent) chain.push(parent);
+  return chain;
+}
+
+/** True when the value at `keys` is secret, or sits inside a secret (the engine would encrypt it). */
+export function isSecretAt(value: unknown, keys: readonly (string | number)[]): boolean {
+  let node = value;
+  for (const key of keys) {
+    if (isSecret(node)) return true;
+    if (typeof node !== "object" || node === null) return false;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return isSecret(node);
+}
+
+/**
+ * What an Output resolved to. Call it after `withMocks`/`mockRun` returned, when every Output has
+ * settled (an Output that never resolves would keep this pending until the test times out).
+ */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((value) => resolve(value)));
+}
+
+/**
+ * Every string in `value` that a reader of the plan or the state would see in plain text: string
+ * leaves and object keys, secret leaves left out. For "this secret shows up nowhere" checks.
+ */
+export function visibleStrings(value: unknown): string[] {
+  const walk = (node: unknown): string[] => {
+    if (typeof node === "string") return node === REDACTED ? [] : [node];
+    if (Array.isArray(node)) return node.flatMap(walk);
+    if (typeof node === "object" && node !== null) return Object.entries(node).flatMap(([key, inner]) => [key, ...walk(inner)]);
+    return [];
+  };
+  return walk(redact(value));
 }

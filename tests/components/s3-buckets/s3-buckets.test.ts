@@ -1,15 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { S3Buckets } from "../../../components/s3-buckets";
 import { s3Schema, type S3Config } from "../../../config/schema/storage";
-import {
-  find,
-  isSecretValue,
-  ofType,
-  resolve,
-  settle,
-  startRecording,
-  unwrap,
-  type Registration,
-} from "../../stacks/observability/metrics/pulumi-mocks";
+import { findResource, isSecret, resourcesOfType, unwrapSecrets, valueOf, withMocks, type CapturedResource } from "../../helpers";
 
 const types = {
   provider: "pulumi:providers:aws",
@@ -31,26 +23,28 @@ const lab: S3Config = s3Schema.parse({
   noncurrentVersionDays: 7,
 });
 
-let recorded: Registration[];
+let recorded: CapturedResource[];
 let homeNames: Record<string, pulumi.Output<string>>;
 
 beforeAll(async () => {
-  recorded = await startRecording();
-  const { S3Buckets } = await import("../../../components/s3-buckets");
-  homeNames = new S3Buckets("object-storage", { s3: home, accessKey: pulumi.secret("AKIAHOME"), secretKey: pulumi.secret("home-secret-key") })
-    .bucketNames;
-  new S3Buckets("lab-storage", { s3: lab, accessKey: pulumi.secret("AKIALAB"), secretKey: pulumi.secret("lab-secret-key") });
-  // A caller that forgot to mark the keys secret.
-  new S3Buckets("careless-storage", { s3: lab, accessKey: pulumi.output("AKIAPLAIN"), secretKey: "plain-secret-key" });
-  await settle();
+  recorded = await withMocks(() => {
+    homeNames = new S3Buckets("object-storage", { s3: home, accessKey: pulumi.secret("AKIAHOME"), secretKey: pulumi.secret("home-secret-key") })
+      .bucketNames;
+    new S3Buckets("lab-storage", { s3: lab, accessKey: pulumi.secret("AKIALAB"), secretKey: pulumi.secret("lab-secret-key") });
+    // A caller that forgot to mark the keys secret.
+    new S3Buckets("careless-storage", { s3: lab, accessKey: pulumi.output("AKIAPLAIN"), secretKey: "plain-secret-key" });
+  });
 });
 
-const byComponent = (component: string, type: string) => ofType(recorded, type).filter((r) => r.name.startsWith(`${component}-`));
+const find = (type: string, name: string) => findResource(recorded, type, name);
+/** Inputs as the provider would get them, secrets unwrapped (for secrecy, read `inputs` itself). */
+const inputs = (r: CapturedResource) => unwrapSecrets(r.inputs) as Record<string, unknown>;
+const byComponent = (component: string, type: string) => resourcesOfType(recorded, type).filter((r) => r.name.startsWith(`${component}-`));
 
 describe("S3Buckets", () => {
   test("talks to MinIO through an explicit provider: config endpoint, path-style, no AWS-only checks", () => {
     for (const [component, config] of [["object-storage", home], ["lab-storage", lab]] as const) {
-      const provider = unwrap(find(recorded, types.provider, `${component}-minio`).inputs) as Record<string, unknown>;
+      const provider = inputs(find(types.provider, `${component}-minio`));
       expect(JSON.stringify(provider.endpoints)).toContain(config.endpoint);
       expect(provider.region).toBe(config.region);
       for (const flag of ["s3UsePathStyle", "skipCredentialsValidation", "skipRegionValidation", "skipRequestingAccountId", "skipMetadataApiCheck"]) {
@@ -61,17 +55,17 @@ describe("S3Buckets", () => {
 
   test("the MinIO keys reach the provider only as secrets, even when the caller passed them in plain text", () => {
     for (const [component, secretKey] of [["object-storage", "home-secret-key"], ["careless-storage", "plain-secret-key"]]) {
-      const provider = find(recorded, types.provider, `${component}-minio`);
-      expect(isSecretValue(provider.inputs.accessKey)).toBe(true);
-      expect(isSecretValue(provider.inputs.secretKey)).toBe(true);
-      expect(unwrap(provider.inputs.secretKey)).toBe(secretKey);
+      const provider = find(types.provider, `${component}-minio`);
+      expect(isSecret(provider.inputs.accessKey)).toBe(true);
+      expect(isSecret(provider.inputs.secretKey)).toBe(true);
+      expect(inputs(provider).secretKey).toBe(secretKey);
     }
   });
 
   test("one bucket per purpose, named from config, logical name from the purpose", () => {
     for (const [component, config] of [["object-storage", home], ["lab-storage", lab]] as const) {
       const buckets = byComponent(component, types.bucket);
-      expect(buckets.map((b) => [b.name, b.inputs.bucket]).sort()).toEqual(
+      expect(buckets.map((b) => [b.name, inputs(b).bucket]).sort()).toEqual(
         [
           [`${component}-backups`, config.buckets.backups],
           [`${component}-thanos`, config.buckets.thanos],
@@ -81,15 +75,15 @@ describe("S3Buckets", () => {
   });
 
   test("buckets and their versioning are protected and retained on delete; buckets use the MinIO provider", () => {
-    const providerUrn = find(recorded, types.provider, "object-storage-minio");
+    const providerUrn = find(types.provider, "object-storage-minio").urn;
     for (const bucket of byComponent("object-storage", types.bucket)) {
       expect({ name: bucket.name, protect: bucket.protect, retain: bucket.retainOnDelete }).toEqual({
         name: bucket.name,
         protect: true,
         retain: true,
       });
-      expect(bucket.provider).toContain(`::${providerUrn.name}::`);
-      expect(bucket.inputs.forceDestroy).toBe(false);
+      expect(bucket.provider).toBe(providerUrn);
+      expect(inputs(bucket).forceDestroy).toBe(false);
     }
     for (const versioning of byComponent("object-storage", types.versioning)) {
       expect([versioning.name, versioning.protect, versioning.retainOnDelete]).toEqual([versioning.name, true, true]);
@@ -99,8 +93,8 @@ describe("S3Buckets", () => {
   test("every bucket is versioned", () => {
     for (const [component, config] of [["object-storage", home], ["lab-storage", lab]] as const) {
       const versioned = byComponent(component, types.versioning).map((v) => [
-        v.inputs.bucket,
-        (v.inputs.versioningConfiguration as { status: string }).status,
+        inputs(v).bucket,
+        (inputs(v).versioningConfiguration as { status: string }).status,
       ]);
       expect(versioned.sort()).toEqual(
         [
@@ -114,9 +108,9 @@ describe("S3Buckets", () => {
   test("lifecycle rules expire noncurrent versions after noncurrentVersionDays, and only those", () => {
     for (const [component, config] of [["object-storage", home], ["lab-storage", lab]] as const) {
       const lifecycles = byComponent(component, types.lifecycle);
-      expect(lifecycles.map((l) => l.inputs.bucket).sort()).toEqual([config.buckets.backups, config.buckets.thanos].sort());
+      expect(lifecycles.map((l) => inputs(l).bucket).sort()).toEqual([config.buckets.backups, config.buckets.thanos].sort());
       for (const lifecycle of lifecycles) {
-        const rules = lifecycle.inputs.rules as Record<string, unknown>[];
+        const rules = inputs(lifecycle).rules as Record<string, unknown>[];
         expect(rules).toHaveLength(1);
         expect(rules[0]).toMatchObject({ status: "Enabled", noncurrentVersionExpiration: { noncurrentDays: config.noncurrentVersionDays } });
         expect(rules[0].expiration).toBeUndefined();
@@ -125,18 +119,18 @@ describe("S3Buckets", () => {
   });
 
   test("lifecycle rules wait for versioning", () => {
-    const lifecycle = find(recorded, types.lifecycle, "object-storage-thanos-lifecycle");
-    expect(lifecycle.dependencies.some((urn) => urn.endsWith(`::object-storage-thanos-versioning`))).toBe(true);
+    const lifecycle = find(types.lifecycle, "object-storage-thanos-lifecycle");
+    expect(lifecycle.dependsOn.some((urn) => urn.endsWith(`::object-storage-thanos-versioning`))).toBe(true);
   });
 
   test("bucketNames are the config names, in plain text", async () => {
-    expect(await resolve(homeNames.thanos)).toBe(home.buckets.thanos);
-    expect(await resolve(homeNames.backups)).toBe(home.buckets.backups);
+    expect(await valueOf(homeNames.thanos)).toBe(home.buckets.thanos);
+    expect(await valueOf(homeNames.backups)).toBe(home.buckets.backups);
     expect(await pulumi.isSecret(homeNames.thanos)).toBe(false);
   });
 
   test("every child is parented to its component", () => {
-    const component = find(recorded, "home-platform:storage:S3Buckets", "object-storage");
+    const component = find("home-platform:storage:S3Buckets", "object-storage");
     expect(component.custom).toBe(false);
     for (const child of recorded.filter((r) => r.name.startsWith("object-storage-"))) {
       expect([child.name, child.parent]).toEqual([child.name, expect.stringMatching(/S3Buckets::object-storage$/)]);

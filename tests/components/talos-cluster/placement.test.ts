@@ -7,7 +7,7 @@ import { isConfigError } from "../../../config/errors";
 import { parseStackConfig } from "../../../config/parse";
 import type { PlatformConfig } from "../../../config/schema";
 import { fakeSecretsBundle } from "./helpers/fake-secrets";
-import { type Registration, unwrap } from "./helpers/mocks";
+import { findResource, resourcesOfType, unwrapSecrets, type CapturedResource } from "../../helpers";
 import { fakeApiToken, type Rendered, renderCluster } from "./helpers/render";
 import { fixtureConfig, project, rawFixtureConfig } from "./helpers/stack-config";
 
@@ -15,7 +15,7 @@ const VM = "proxmoxve:index/vmLegacy:VmLegacy";
 const DOWNLOAD = "proxmoxve:download/file:File";
 const COMMAND = "command:local:Command";
 type Plain = Record<string, unknown>;
-const plain = (registration: Registration) => unwrap(registration.inputs) as Plain;
+const plain = (resource: CapturedResource) => unwrapSecrets(resource.inputs) as Plain;
 
 describe("two Proxmox hosts: one control plane, a worker on each host", () => {
   let config: PlatformConfig;
@@ -27,7 +27,7 @@ describe("two Proxmox hosts: one control plane, a worker on each host", () => {
 
   test("each VM lands on the host its node names, with that node's datastore", () => {
     for (const node of config.cluster.nodes) {
-      const vm = plain(rendered.recorder.one(VM, `cluster-vm-${node.name}`));
+      const vm = plain(findResource(rendered.resources, VM, `cluster-vm-${node.name}`));
       expect(vm.nodeName).toBe(node.host);
       expect((vm.disks as Plain[])[0].datastoreId).toBe(node.datastore);
       expect((vm.networkDevices as Plain[])[0]).toMatchObject({ bridge: config.cluster.network.bridge, vlanId: config.cluster.network.vlanId });
@@ -37,17 +37,17 @@ describe("two Proxmox hosts: one control plane, a worker on each host", () => {
   });
 
   test("each host downloads the image into its own image datastore", () => {
-    const downloads = rendered.recorder.byType(DOWNLOAD).map(plain);
+    const downloads = resourcesOfType(rendered.resources, DOWNLOAD).map(plain);
     expect(downloads.map((d) => [d.nodeName, d.datastoreId]).sort()).toEqual(config.proxmox.hosts.map((h) => [h.name, h.imageDatastore]).sort());
   });
 
   test("bootstrap waits for control-plane applies only; health names the workers", () => {
-    const bootstrap = rendered.recorder.one(COMMAND, "cluster-bootstrap");
+    const bootstrap = findResource(rendered.resources, COMMAND, "cluster-bootstrap");
     for (const node of config.cluster.nodes) {
-      const apply = rendered.recorder.one(COMMAND, `cluster-apply-${node.name}`);
-      expect(bootstrap.dependencies.includes(apply.urn as string)).toBe(node.role === "controlplane");
+      const apply = findResource(rendered.resources, COMMAND, `cluster-apply-${node.name}`);
+      expect(bootstrap.dependsOn.includes(apply.urn)).toBe(node.role === "controlplane");
     }
-    const health = plain(rendered.recorder.one(COMMAND, "cluster-health")).environment as Plain;
+    const health = plain(findResource(rendered.resources, COMMAND, "cluster-health")).environment as Plain;
     const ips = (role: string) =>
       config.cluster.nodes
         .filter((n) => n.role === role)
@@ -71,7 +71,7 @@ describe("three control planes on three of four Proxmox hosts", () => {
   });
 
   test("every control plane is on a different host", () => {
-    const hosts = rendered.recorder.byType(VM).map((vm) => plain(vm).nodeName);
+    const hosts = resourcesOfType(rendered.resources, VM).map((vm) => plain(vm).nodeName);
     expect(new Set(hosts).size).toBe(config.cluster.nodes.length);
   });
 
@@ -79,7 +79,7 @@ describe("three control planes on three of four Proxmox hosts", () => {
     const used = new Set(config.cluster.nodes.map((node) => node.host));
     const idle = config.proxmox.hosts.filter((host) => !used.has(host.name)).map((host) => host.name);
     expect(idle.length).toBeGreaterThan(0);
-    const downloaded = rendered.recorder.byType(DOWNLOAD).map((d) => plain(d).nodeName);
+    const downloaded = resourcesOfType(rendered.resources, DOWNLOAD).map((d) => plain(d).nodeName);
     expect(downloaded.sort()).toEqual([...used].sort());
   });
 

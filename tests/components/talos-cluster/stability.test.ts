@@ -1,5 +1,5 @@
 import type { PlatformConfig } from "../../../config/schema";
-import { type Registration, unwrap } from "./helpers/mocks";
+import { resourcesOfType, unwrapSecrets, valueOf } from "../../helpers";
 import { renderCluster } from "./helpers/render";
 import { stackConfig, withCluster } from "./helpers/stack-config";
 
@@ -19,13 +19,16 @@ interface Snapshot {
 }
 
 async function snapshot(config: PlatformConfig): Promise<Snapshot> {
-  const { recorder } = await renderCluster(config);
-  const byUrn = (type: string) =>
-    new Map(recorder.byType(type).map((r: Registration) => [r.urn as string, { id: r.id, inputs: unwrap(r.inputs) as Plain }]));
+  const { resources, cluster } = await renderCluster(config);
+  // The VM ids the provider returned, as the component's VM resources carry them.
+  const vmIds = new Map(await Promise.all(Object.values(cluster.vms).map(async (vm) => [await valueOf(vm.urn), await valueOf(vm.id)] as const)));
+  const vms = resourcesOfType(resources, VM);
+  if (vms.length === 0 || vms.some((vm) => !vmIds.get(vm.urn))) throw new Error("snapshot: a registered VM has no id");
+  const inputsByUrn = (type: string) => resourcesOfType(resources, type).map((r) => [r.urn, unwrapSecrets(r.inputs) as Plain] as const);
   return {
-    urns: recorder.registrations.map((r) => r.urn as string).sort(),
-    vms: byUrn(VM),
-    downloads: new Map([...byUrn(DOWNLOAD)].map(([urn, value]) => [urn, value.inputs])),
+    urns: resources.map((r) => r.urn).sort(),
+    vms: new Map(inputsByUrn(VM).map(([urn, inputs]) => [urn, { id: vmIds.get(urn), inputs }])),
+    downloads: new Map(inputsByUrn(DOWNLOAD)),
   };
 }
 

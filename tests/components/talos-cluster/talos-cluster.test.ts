@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ipaddr from "ipaddr.js";
 import * as YAML from "yaml";
 import type { PlatformConfig } from "../../../config/schema";
-import { isSecretValue, type Registration, unwrap } from "./helpers/mocks";
+import { findResource, isSecret, isSecretAt, resourcesOfType, unwrapSecrets, valueOf, visibleStrings, type CapturedResource } from "../../helpers";
 import { fakeApiToken, type Rendered, renderCluster } from "./helpers/render";
 import { stackConfig } from "./helpers/stack-config";
 import { validateYamlDocuments } from "./helpers/talos-schema";
@@ -15,7 +15,7 @@ const PROXMOX_PROVIDER = "pulumi:providers:proxmoxve";
 const COMPONENT = "home-platform:cluster:TalosCluster";
 
 type Plain = Record<string, unknown>;
-const plain = (registration: Registration) => unwrap(registration.inputs) as Plain;
+const plain = (resource: CapturedResource) => unwrapSecrets(resource.inputs) as Plain;
 
 describe.each(["home", "lab"] as const)("TalosCluster for the %s stack", (stack) => {
   let config: PlatformConfig;
@@ -25,11 +25,13 @@ describe.each(["home", "lab"] as const)("TalosCluster for the %s stack", (stack)
     rendered = await renderCluster(config);
   });
   const nodes = () => config.cluster.nodes;
-  const vmOf = (nodeName: string) => rendered.recorder.one(VM, `cluster-vm-${nodeName}`);
-  const applyOf = (nodeName: string) => rendered.recorder.one(COMMAND, `cluster-apply-${nodeName}`);
+  const one = (type: string, name: string) => findResource(rendered.resources, type, name);
+  const ofType = (type: string) => resourcesOfType(rendered.resources, type);
+  const vmOf = (nodeName: string) => one(VM, `cluster-vm-${nodeName}`);
+  const applyOf = (nodeName: string) => one(COMMAND, `cluster-apply-${nodeName}`);
 
   test("creates exactly one VM per configured node, tagged with its role", () => {
-    const vms = rendered.recorder.byType(VM);
+    const vms = ofType(VM);
     expect(vms.map((vm) => vm.name).sort()).toEqual(nodes().map((node) => `cluster-vm-${node.name}`).sort());
     for (const node of nodes()) expect(plain(vmOf(node.name)).tags).toContain(node.role);
   });
@@ -65,20 +67,20 @@ describe.each(["home", "lab"] as const)("TalosCluster for the %s stack", (stack)
   });
 
   test("VMs are protected, on the explicit Proxmox provider, parented to the component, and keep their disk on image changes", () => {
-    const provider = rendered.recorder.one(PROXMOX_PROVIDER, "cluster-proxmox");
-    const component = rendered.recorder.one(COMPONENT, "cluster");
+    const provider = one(PROXMOX_PROVIDER, "cluster-proxmox");
+    const component = one(COMPONENT, "cluster");
     for (const node of nodes()) {
       const vm = vmOf(node.name);
       expect(vm.protect).toBe(true);
       expect(vm.ignoreChanges).toEqual(["disks[0].fileId"]);
-      expect(vm.provider).toBe(`${provider.urn}::${provider.id}`);
+      expect(vm.provider).toBe(provider.urn);
       expect(vm.parent).toBe(component.urn);
     }
   });
 
   test("the Proxmox provider takes endpoint, TLS and SSH settings from config and the token as a secret", () => {
-    const provider = rendered.recorder.one(PROXMOX_PROVIDER, "cluster-proxmox");
-    expect(isSecretValue(provider.inputs.apiToken)).toBe(true);
+    const provider = one(PROXMOX_PROVIDER, "cluster-proxmox");
+    expect(isSecret(provider.inputs.apiToken)).toBe(true);
     // Providers receive their configuration as strings, objects JSON-encoded.
     const inputs = plain(provider);
     expect(inputs).toMatchObject({ endpoint: config.proxmox.endpoint, insecure: String(config.proxmox.insecure) });
@@ -90,7 +92,7 @@ describe.each(["home", "lab"] as const)("TalosCluster for the %s stack", (stack)
   });
 
   test("downloads the Image Factory image once per host with nodes, and VMs boot from it", () => {
-    const downloads = rendered.recorder.byType(DOWNLOAD);
+    const downloads = ofType(DOWNLOAD);
     const hosts = [...new Set(nodes().map((node) => node.host))];
     expect(downloads.map((d) => d.name).sort()).toEqual(hosts.map((host) => `cluster-image-${host}`).sort());
     for (const download of downloads) {
@@ -107,22 +109,25 @@ describe.each(["home", "lab"] as const)("TalosCluster for the %s stack", (stack)
       expect(inputs.fileName).toMatch(new RegExp(`^talos-${config.cluster.talosVersion}-.*\\.img$`));
     }
     for (const node of nodes()) {
-      const download = rendered.recorder.one(DOWNLOAD, `cluster-image-${node.host}`);
-      expect((plain(vmOf(node.name)).disks as Plain[])[0].fileId).toBe(download.id);
+      // The disk's fileId is that download's id, the Proxmox volume id "<datastore>:<content>/<file>".
+      const download = one(DOWNLOAD, `cluster-image-${node.host}`);
+      const { datastoreId, contentType, fileName } = plain(download);
+      expect(vmOf(node.name).dependsOn).toContain(download.urn);
+      expect((plain(vmOf(node.name)).disks as Plain[])[0].fileId).toBe(`${datastoreId}:${contentType}/${fileName}`);
     }
   });
 
-  test("each node's config goes to its own IP through a secret stdin, re-applied on change without touching the VM", () => {
+  test("each node's config goes to its own IP through a secret stdin, re-applied on change without touching the VM", async () => {
     for (const node of nodes()) {
       const apply = applyOf(node.name);
       const vm = vmOf(node.name);
-      expect(isSecretValue(apply.inputs.stdin)).toBe(true);
+      expect(isSecret(apply.inputs.stdin)).toBe(true);
       const inputs = plain(apply);
       expect(inputs.environment).toMatchObject({ TALOS_NODE: node.ip });
       expect(inputs.create).toContain("apply-config --insecure");
       expect(inputs.update).toContain("apply-config --talosconfig");
-      expect(inputs.triggers).toEqual([vm.id]);
-      expect(apply.dependencies).toContain(vm.urn);
+      expect(inputs.triggers).toEqual([await valueOf(rendered.cluster.vms[node.name].id)]);
+      expect(apply.dependsOn).toContain(vm.urn);
       const yaml = inputs.stdin as string;
       expect(validateYamlDocuments(yaml)).toEqual([]);
       const [machineConfig] = YAML.parseAllDocuments(yaml).map((d) => d.toJS());
@@ -131,9 +136,8 @@ describe.each(["home", "lab"] as const)("TalosCluster for the %s stack", (stack)
   });
 
   test("the talosconfig reaches commands only through a secret environment", () => {
-    for (const command of rendered.recorder.byType(COMMAND)) {
-      // The SDK stores secretness per input property: the whole environment is encrypted.
-      expect(isSecretValue(command.inputs.environment)).toBe(true);
+    for (const command of ofType(COMMAND)) {
+      expect([command.name, isSecretAt(command.inputs, ["environment", "TALOSCONFIG_CONTENT"])]).toEqual([command.name, true]);
       const { environment, create, update } = plain(command) as { environment: Plain; create: string; update?: string };
       expect(environment.TALOSCONFIG_CONTENT).toMatch(/^context: /);
       expect(`${create}${update ?? ""}`).not.toContain("contexts:");
@@ -141,23 +145,23 @@ describe.each(["home", "lab"] as const)("TalosCluster for the %s stack", (stack)
   });
 
   test("bootstrap runs once, on the first control plane, after every control-plane apply", () => {
-    const bootstrap = rendered.recorder.one(COMMAND, "cluster-bootstrap");
+    const bootstrap = one(COMMAND, "cluster-bootstrap");
     const first = nodes().find((node) => node.role === "controlplane");
     expect(plain(bootstrap).environment).toMatchObject({ TALOS_NODE: first?.ip });
     const controlPlaneApplies = nodes()
       .filter((node) => node.role === "controlplane")
       .map((node) => applyOf(node.name).urn);
-    expect(bootstrap.dependencies).toEqual(expect.arrayContaining(controlPlaneApplies));
-    expect(rendered.recorder.byType(COMMAND).filter((c) => c.name === "cluster-bootstrap")).toHaveLength(1);
+    expect(bootstrap.dependsOn).toEqual(expect.arrayContaining(controlPlaneApplies));
+    expect(ofType(COMMAND).filter((c) => c.name === "cluster-bootstrap")).toHaveLength(1);
   });
 
   test("the Kubernetes provider uses the secret kubeconfig and waits for the health check", () => {
-    const health = rendered.recorder.one(COMMAND, "cluster-health");
-    const provider = rendered.recorder.one(K8S_PROVIDER, "cluster-kubernetes");
-    expect(provider.dependencies).toContain(health.urn);
-    expect(isSecretValue(provider.inputs.kubeconfig)).toBe(true);
-    expect(health.dependencies).toContain(rendered.recorder.one(COMMAND, "cluster-bootstrap").urn);
-    for (const node of nodes()) expect(health.dependencies).toContain(applyOf(node.name).urn);
+    const health = one(COMMAND, "cluster-health");
+    const provider = one(K8S_PROVIDER, "cluster-kubernetes");
+    expect(provider.dependsOn).toContain(health.urn);
+    expect(isSecret(provider.inputs.kubeconfig)).toBe(true);
+    expect(health.dependsOn).toContain(one(COMMAND, "cluster-bootstrap").urn);
+    for (const node of nodes()) expect(health.dependsOn).toContain(applyOf(node.name).urn);
   });
 
   test("kubeconfig and talosconfig are secret and point at the cluster", async () => {
@@ -174,26 +178,35 @@ describe.each(["home", "lab"] as const)("TalosCluster for the %s stack", (stack)
     expect(kubeconfig.value.clusters[0].cluster.server).toBe(endpoint);
     const context = talosconfig.value.contexts[talosconfig.value.context];
     expect(context.endpoints).toEqual(nodes().filter((n) => n.role === "controlplane").map((n) => n.ip));
-    // Talos reads Ed25519 keys with Talos's own PEM label.
+    // Talos reads Ed25519 keys with Talos's own PEM label; kubectl gets the ECDSA key exactly as
+    // the tls provider wrote it.
     expect(Buffer.from(context.key, "base64").toString()).toMatch(/^-----BEGIN ED25519 PRIVATE KEY-----/);
-    expect(Buffer.from(kubeconfig.value.users[0].user["client-key-data"], "base64").toString()).toMatch(/^-----BEGIN EC PRIVATE KEY-----/);
+    const adminKey = one("tls:index/privateKey:PrivateKey", "cluster-kubernetes-admin-key");
+    expect(plain(adminKey).algorithm).toBe("ECDSA");
+    const adminKeyPem = unwrapSecrets(adminKey.outputs?.privateKeyPem) as string;
+    expect(adminKeyPem).toMatch(/^-----BEGIN [A-Z ]*PRIVATE KEY-----\n/);
+    expect(Buffer.from(kubeconfig.value.users[0].user["client-key-data"], "base64").toString()).toBe(adminKeyPem);
   });
 
   test("admin client certificates carry the admin groups and client-auth usage", () => {
-    const requests = rendered.recorder.byType("tls:index/certRequest:CertRequest").map(plain);
+    const requests = ofType("tls:index/certRequest:CertRequest").map(plain);
     expect(requests.map((r) => (r.subject as Plain).organization).sort()).toEqual(["os:admin", "system:masters"]);
-    for (const cert of rendered.recorder.byType("tls:index/locallySignedCert:LocallySignedCert")) {
+    for (const cert of ofType("tls:index/locallySignedCert:LocallySignedCert")) {
       expect(plain(cert).allowedUses).toContain("client_auth");
     }
   });
 
   test("registers nodeAddresses, capacity and per-node machine configs as outputs", () => {
-    const component = rendered.recorder.one(COMPONENT, "cluster");
-    const outputs = rendered.recorder.outputs.get(component.urn as string) as Plain;
-    expect(unwrap(outputs.nodeAddresses)).toEqual(Object.fromEntries(nodes().map((n) => [n.name, n.ip])));
-    expect(Object.keys(unwrap(outputs.machineConfigs) as Plain).sort()).toEqual(nodes().map((n) => n.name).sort());
-    expect(isSecretValue(outputs.machineConfigs)).toBe(true);
-    expect((unwrap(outputs.capacity) as Plain).schedulableNodes).toBe(rendered.cluster.capacity.schedulableNodes);
+    const outputs = one(COMPONENT, "cluster").outputs as Plain;
+    expect(unwrapSecrets(outputs.nodeAddresses)).toEqual(Object.fromEntries(nodes().map((n) => [n.name, n.ip])));
+    expect(Object.keys(unwrapSecrets(outputs.machineConfigs) as Plain).sort()).toEqual(nodes().map((n) => n.name).sort());
+    // Registered with their secret leaves marked (the same leaves as below), public halves readable.
+    for (const node of nodes()) {
+      expect(isSecretAt(outputs.machineConfigs, [node.name, 0, "machine", "token"])).toBe(true);
+      expect(isSecretAt(outputs.machineConfigs, [node.name, 0, "machine", "ca", "key"])).toBe(true);
+      expect(isSecretAt(outputs.machineConfigs, [node.name, 0, "machine", "ca", "crt"])).toBe(false);
+    }
+    expect((unwrapSecrets(outputs.capacity) as Plain).schedulableNodes).toBe(rendered.cluster.capacity.schedulableNodes);
   });
 
   test("every key, token and shared secret in the machine configs is a secret leaf; certificates are not", async () => {
@@ -243,14 +256,8 @@ describe.each(["home", "lab"] as const)("TalosCluster for the %s stack", (stack)
     expect(secrets.length).toBeGreaterThan(10);
     expect(secrets.every((secret) => typeof secret === "string" && secret.length >= 16)).toBe(true);
 
-    const publicText = (value: unknown): string[] => {
-      if (isSecretValue(value)) return [];
-      if (typeof value === "string") return [value];
-      if (value && typeof value === "object") return Object.values(value).flatMap(publicText);
-      return [];
-    };
-    const sources = [...rendered.recorder.registrations.map((r) => r.inputs), ...rendered.recorder.outputs.values()];
-    const visible = sources.flatMap(publicText).join("\n");
+    // Inputs and outputs (component outputs and simulated provider state), secret leaves left out.
+    const visible = rendered.resources.flatMap((r) => visibleStrings([r.inputs, r.outputs])).join("\n");
     // The search does see plain inputs (so an empty result below means something).
     expect(visible).toContain(config.proxmox.endpoint);
     expect(secrets.filter((secret) => visible.includes(secret))).toEqual([]);
@@ -263,7 +270,7 @@ describe.each(["home", "lab"] as const)("TalosCluster for the %s stack", (stack)
       "random:index/randomPassword:RandomPassword",
       "random:index/randomBytes:RandomBytes",
     ];
-    const clusterSecrets = rendered.recorder.registrations.filter((r) => kinds.includes(r.type) && !r.name.includes("-admin"));
+    const clusterSecrets = rendered.resources.filter((r) => kinds.includes(r.type) && !r.name.includes("-admin"));
     expect(clusterSecrets.map((r) => r.name).sort()).toEqual(
       [
         "cluster-aggregator-ca",

@@ -1,21 +1,12 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import type { WorkloadRequest } from "../../../lib/capacity";
+import { ObservabilityStack } from "../../../stacks/observability";
 import { metricsNetworkPolicies } from "../../../stacks/observability/metrics/network-policies";
 import { charts } from "../../../versions";
+import { findResource, isSecretAt, resourcesOfType, unwrapSecrets, valueOf, visibleStrings, withMocks, type CapturedResource } from "../../helpers";
 import { defaultConfig, nodeCidr, timezone } from "./metrics/fixtures";
-import {
-  find,
-  isSecretValue,
-  ofType,
-  plainOccurrences,
-  registeredOutputs,
-  resolve,
-  settle,
-  startRecording,
-  unwrap,
-  type Recording,
-} from "./metrics/pulumi-mocks";
 
 /** Talos' default pod and service ranges, as the stack files leave them. */
 const podAndServiceCidrs = ["10.244.0.0/16", "10.96.0.0/12"];
@@ -59,69 +50,68 @@ const types = {
   stack: "home-platform:observability:ObservabilityStack",
 };
 
-let recorded: Recording;
-let stack: import("../../../stacks/observability").ObservabilityStack;
+let recorded: CapturedResource[];
+let stack: ObservabilityStack;
 
 beforeAll(async () => {
-  recorded = await startRecording();
-  const k8s = await import("@pulumi/kubernetes");
-  const { ObservabilityStack } = await import("../../../stacks/observability");
-  const provider = new k8s.Provider("cluster-k8s", {});
-  stack = new ObservabilityStack(
-    "observability",
-    {
-      config: defaultConfig,
-      timezone,
-      nodeCidr,
-      clusterCidrs: podAndServiceCidrs,
-      thanosBucket: {
-        endpoint,
-        region: "us-east-1",
-        bucket: pulumi.output(bucket),
-        accessKey: pulumi.secret(secrets.accessKey),
-        secretKey: pulumi.secret(secrets.secretKey),
+  recorded = await withMocks(() => {
+    const provider = new k8s.Provider("cluster-k8s", {});
+    stack = new ObservabilityStack(
+      "observability",
+      {
+        config: defaultConfig,
+        timezone,
+        nodeCidr,
+        clusterCidrs: podAndServiceCidrs,
+        thanosBucket: {
+          endpoint,
+          region: "us-east-1",
+          bucket: pulumi.output(bucket),
+          accessKey: pulumi.secret(secrets.accessKey),
+          secretKey: pulumi.secret(secrets.secretKey),
+        },
+        discordWebhookUrl: pulumi.secret(secrets.discord),
+        grafanaAdmin: { user: pulumi.secret(secrets.grafanaUser), password: pulumi.secret(secrets.grafanaPassword) },
       },
-      discordWebhookUrl: pulumi.secret(secrets.discord),
-      grafanaAdmin: { user: pulumi.secret(secrets.grafanaUser), password: pulumi.secret(secrets.grafanaPassword) },
-    },
-    { provider },
-  );
-  await settle();
+      { provider },
+    );
+  });
 });
 
 const labelsOf = (r: { inputs: Record<string, unknown> }) => (r.inputs.metadata as { labels: Record<string, string> }).labels;
 
 describe("ObservabilityStack", () => {
   test("monitoring namespace enforces restricted; node-exporter alone gets a privileged namespace, with the reason recorded", () => {
-    const namespaces = ofType(recorded, types.namespace).map((n) => unwrap(n.inputs) as { metadata: { name: string; annotations?: object } });
+    const namespaces = resourcesOfType(recorded, types.namespace).map((n) => unwrapSecrets(n.inputs) as { metadata: { name: string; annotations?: object } });
     const byName = new Map(namespaces.map((n) => [n.metadata.name, n]));
     expect(labelsOf({ inputs: byName.get("monitoring") as never })["pod-security.kubernetes.io/enforce"]).toBe("restricted");
     const nodeExporter = byName.get("monitoring-node-exporter");
     expect(labelsOf({ inputs: nodeExporter as never })["pod-security.kubernetes.io/enforce"]).toBe("privileged");
     expect(JSON.stringify(nodeExporter?.metadata.annotations)).toMatch(/hostNetwork/);
     // ...and it is the namespace kube-prometheus-stack puts node-exporter in.
-    const kps = find(recorded, types.release, "observability-metrics-kube-prometheus-stack");
-    expect(unwrap(kps.inputs.values)).toMatchObject({ "prometheus-node-exporter": { namespaceOverride: "monitoring-node-exporter" } });
+    const kps = findResource(recorded, types.release, "observability-metrics-kube-prometheus-stack");
+    expect(unwrapSecrets(kps.inputs.values)).toMatchObject({ "prometheus-node-exporter": { namespaceOverride: "monitoring-node-exporter" } });
   });
 
   test("Secrets carry their values as secret stringData", () => {
-    const created = ofType(recorded, types.secret);
-    expect(created.map((s) => (unwrap(s.inputs.metadata) as { name: string }).name).sort()).toEqual(
+    const created = resourcesOfType(recorded, types.secret);
+    expect(created.map((s) => (unwrapSecrets(s.inputs.metadata) as { name: string }).name).sort()).toEqual(
       ["alertmanager-discord", "grafana-admin", "thanos-objstore"].sort(),
     );
     for (const secret of created) {
-      expect((unwrap(secret.inputs.metadata) as { namespace: string }).namespace).toBe("monitoring");
-      // The whole stringData map travels as one secret.
-      expect([secret.name, isSecretValue(secret.inputs.stringData)]).toEqual([secret.name, true]);
-      const stringData = unwrap(secret.inputs.stringData) as Record<string, string>;
+      expect((unwrapSecrets(secret.inputs.metadata) as { namespace: string }).namespace).toBe("monitoring");
+      const stringData = unwrapSecrets(secret.inputs.stringData) as Record<string, string>;
+      // Every value travels as a secret.
+      expect(Object.keys(stringData).length).toBeGreaterThan(0);
+      for (const key of Object.keys(stringData)) expect([secret.name, key, isSecretAt(secret.inputs, ["stringData", key])]).toEqual([secret.name, key, true]);
       expect(Object.values(stringData).every((value) => typeof value === "string" && value.length > 0)).toBe(true);
       expect(secret.inputs.data).toBeUndefined();
     }
   });
 
   test("the objstore Secret holds the Thanos bucket, the MinIO endpoint and the keys", () => {
-    const objstore = find(recorded, types.secret, "observability-metrics-thanos-objstore");
-    const file = (unwrap(objstore.inputs.stringData) as Record<string, string>)["objstore.yml"];
+    const objstore = findResource(recorded, types.secret, "observability-metrics-thanos-objstore");
+    const file = (unwrapSecrets(objstore.inputs.stringData) as Record<string, string>)["objstore.yml"];
     expect(YAML.parse(file)).toMatchObject({
       type: "S3",
       config: { bucket, endpoint: new URL(endpoint).host, access_key: secrets.accessKey, secret_key: secrets.secretKey },
@@ -130,7 +120,7 @@ describe("ObservabilityStack", () => {
 
   test("no secret value appears in plain text in any resource's inputs", () => {
     for (const value of Object.values(secrets)) {
-      const leaks = recorded.flatMap((r) => plainOccurrences(r.inputs, value).map((path) => `${r.type} ${r.name}: ${path}`));
+      const leaks = recorded.filter((r) => visibleStrings(r.inputs).some((text) => text.includes(value))).map((r) => `${r.type} ${r.name}`);
       expect([value, leaks]).toEqual([value, []]);
     }
   });
@@ -143,37 +133,38 @@ describe("ObservabilityStack", () => {
       s3Port: 443,
       scrapeControlPlane: false,
     });
-    const created = ofType(recorded, types.policy).filter((p) => p.name.startsWith("observability-metrics-netpol-"));
-    expect(created.map((p) => (unwrap(p.inputs.metadata) as { name: string }).name).sort()).toEqual(expected.map((d) => d.name).sort());
+    const created = resourcesOfType(recorded, types.policy).filter((p) => p.name.startsWith("observability-metrics-netpol-"));
+    expect(created.map((p) => (unwrapSecrets(p.inputs.metadata) as { name: string }).name).sort()).toEqual(expected.map((d) => d.name).sort());
     for (const policy of created) {
-      const metadata = unwrap(policy.inputs.metadata) as { namespace: string; annotations: Record<string, string> };
+      const metadata = unwrapSecrets(policy.inputs.metadata) as { namespace: string; annotations: Record<string, string> };
       expect(metadata.namespace).toBe("monitoring");
       expect(metadata.annotations["home-platform.dev/purpose"]).toBeTruthy();
     }
   });
 
   test("releases are the pinned charts and wait for the Secrets and NetworkPolicies; Thanos waits for kube-prometheus-stack", () => {
-    const kps = find(recorded, types.release, "observability-metrics-kube-prometheus-stack");
-    const thanos = find(recorded, types.release, "observability-metrics-thanos");
-    expect([kps.inputs.version, kps.inputs.namespace]).toEqual([charts.kubePrometheusStack.version, "monitoring"]);
-    expect([thanos.inputs.version, thanos.inputs.chart]).toEqual([charts.thanos.version, `${charts.thanos.repository}/${charts.thanos.chart}`]);
-    const prerequisites = [...ofType(recorded, types.secret), ...ofType(recorded, types.policy).filter((p) => p.name.includes("-metrics-netpol-"))];
+    const kps = findResource(recorded, types.release, "observability-metrics-kube-prometheus-stack");
+    const thanos = findResource(recorded, types.release, "observability-metrics-thanos");
+    expect([unwrapSecrets(kps.inputs.version), unwrapSecrets(kps.inputs.namespace)]).toEqual([charts.kubePrometheusStack.version, "monitoring"]);
+    expect([unwrapSecrets(thanos.inputs.version), unwrapSecrets(thanos.inputs.chart)]).toEqual([charts.thanos.version, `${charts.thanos.repository}/${charts.thanos.chart}`]);
+    const prerequisites = [...resourcesOfType(recorded, types.secret), ...resourcesOfType(recorded, types.policy).filter((p) => p.name.includes("-metrics-netpol-"))];
     for (const release of [kps, thanos]) {
       for (const prerequisite of prerequisites) {
-        expect([release.name, prerequisite.name, release.dependencies.some((urn) => urn.endsWith(`::${prerequisite.name}`))]).toEqual([
+        expect([release.name, prerequisite.name, release.dependsOn.some((urn) => urn.endsWith(`::${prerequisite.name}`))]).toEqual([
           release.name,
           prerequisite.name,
           true,
         ]);
       }
     }
-    expect(thanos.dependencies.some((urn) => urn.endsWith(`::${kps.name}`))).toBe(true);
+    expect(thanos.dependsOn.some((urn) => urn.endsWith(`::${kps.name}`))).toBe(true);
   });
 
   test("every Kubernetes resource uses the provider passed to the stack", () => {
     const kubernetes = recorded.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
     expect(kubernetes.length).toBeGreaterThan(10);
-    for (const r of kubernetes) expect([r.name, r.provider]).toEqual([r.name, expect.stringContaining("::cluster-k8s::")]);
+    const provider = findResource(recorded, "pulumi:providers:kubernetes", "cluster-k8s").urn;
+    for (const r of kubernetes) expect([r.name, r.provider]).toEqual([r.name, provider]);
   });
 
   test("the logs half gets the config and the monitoring namespace; its outputs come out of the stack", async () => {
@@ -182,9 +173,9 @@ describe("ObservabilityStack", () => {
     const [, args, parent] = deployLogging.mock.calls[0];
     expect(parent).toBe(stack);
     expect([args.config, args.timezone, args.nodeCidr]).toEqual([defaultConfig, timezone, nodeCidr]);
-    expect(await resolve(args.monitoringNamespace)).toBe("monitoring");
-    expect(await resolve(stack.logsNamespace)).toBe(loggingStub.namespace);
-    expect(await resolve(stack.syslogEndpoint)).toEqual(loggingStub.syslogEndpoint);
+    expect(await valueOf(args.monitoringNamespace)).toBe("monitoring");
+    expect(await valueOf(stack.logsNamespace)).toBe(loggingStub.namespace);
+    expect(await valueOf(stack.syslogEndpoint)).toEqual(loggingStub.syslogEndpoint);
   });
 
   test("the alerts are created in the monitoring namespace, after kube-prometheus-stack (which brings the CRDs)", async () => {
@@ -192,37 +183,38 @@ describe("ObservabilityStack", () => {
     expect(deployObservabilityAlerts).toHaveBeenCalledTimes(1);
     const [, args, parent] = deployObservabilityAlerts.mock.calls[0];
     expect(parent).toBe(stack);
-    expect(await resolve(args.namespace)).toBe("monitoring");
+    expect(await valueOf(args.namespace)).toBe("monitoring");
     const dependsOn = await (args.namespace as unknown as { resources(): Promise<Set<pulumi.Resource>> }).resources();
-    const urns = await Promise.all([...dependsOn].map((r) => resolve(r.urn)));
+    const urns = await Promise.all([...dependsOn].map((r) => valueOf(r.urn)));
     expect(urns.some((urn) => urn.endsWith(`${types.release}::observability-metrics-kube-prometheus-stack`))).toBe(true);
   });
 
   test("outputs: namespace, datasources (VictoriaLogs from the logs half), in-cluster Grafana URL", async () => {
-    expect(await resolve(stack.namespace)).toBe("monitoring");
-    expect(await resolve(stack.grafanaDatasources)).toEqual({
+    expect(await valueOf(stack.namespace)).toBe("monitoring");
+    expect(await valueOf(stack.grafanaDatasources)).toEqual({
       thanosQuery: "http://thanos-query.monitoring.svc.cluster.local:10902",
       prometheus: "http://kps-prometheus.monitoring.svc.cluster.local:9090",
       alertmanager: "http://kps-alertmanager.monitoring.svc.cluster.local:9093",
       victoriaLogs: loggingStub.victoriaLogsUrl,
     });
-    expect(await resolve(stack.grafanaUrl)).toBe("http://kps-grafana.monitoring.svc.cluster.local");
+    expect(await valueOf(stack.grafanaUrl)).toBe("http://kps-grafana.monitoring.svc.cluster.local");
   });
 
   test("workloadRequests cover both halves and are registered as outputs", () => {
     const workloads = stack.workloadRequests.map((w) => w.workload);
     expect(workloads).toEqual(expect.arrayContaining(["prometheus", "thanos-compactor", "node-exporter", "victoria-logs"]));
-    const outputs = registeredOutputs(recorded, types.stack, "observability");
-    expect(unwrap(outputs.workloadRequests)).toEqual(stack.workloadRequests);
+    const outputs = findResource(recorded, types.stack, "observability").outputs ?? {};
+    expect(unwrapSecrets(outputs.workloadRequests)).toEqual(stack.workloadRequests);
     expect(Object.keys(outputs).sort()).toEqual(
       ["grafanaDatasources", "grafanaUrl", "logsNamespace", "namespace", "syslogEndpoint", "workloadRequests"].sort(),
     );
   });
 
   test("every resource belongs to the stack component (no orphans at the root)", () => {
+    const root = recorded.find((r) => r.type === "pulumi:pulumi:Stack")!;
     const stackResource = recorded.find((r) => r.type === types.stack)!;
-    expect(stackResource.parent).toBe("");
-    const roots = recorded.filter((r) => r.parent === "" && r !== stackResource && !r.type.startsWith("pulumi:providers:"));
+    expect(stackResource.parent).toBe(root.urn);
+    const roots = recorded.filter((r) => r.parent === root.urn && r !== stackResource && !r.type.startsWith("pulumi:providers:"));
     expect(roots.map((r) => r.name)).toEqual([]);
   });
 });

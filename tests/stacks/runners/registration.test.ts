@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { registrationJobSpec, registrationRoleRules } from "../../../stacks/runners/registration";
-import { runnersConfig } from "./mocks";
+import { runnersConfig } from "./config";
 
 /**
  * Runs the Job's two shell steps for real, with stand-ins for forgejo-runner and kubectl that

@@ -1,9 +1,11 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import type { RunnersConfig } from "../../../config/schema";
 import { cpuToMillis, memoryToMiB } from "../../../lib/capacity";
+import { RunnersStack } from "../../../stacks/runners";
 import { charts, images } from "../../../versions";
-import { find, isSecretAt, ofType, runnersConfig, settle, startMocks, unwrap, type Registration } from "./mocks";
+import { containsSecret, findResource, isSecretAt, resourcesOfType, unwrapSecrets, valueOf, withMocks, type CapturedResource } from "../../helpers";
+import { runnersConfig } from "./config";
 
 const T = {
   namespace: "kubernetes:core/v1:Namespace",
@@ -33,8 +35,7 @@ const bigger = (): RunnersConfig =>
   });
 
 interface Deployed {
-  readonly registrations: Registration[];
-  readonly outputs: Map<string, Record<string, unknown>>;
+  readonly resources: CapturedResource[];
   readonly workloadRequests: unknown;
   readonly namespace: string;
 }
@@ -43,23 +44,25 @@ async function deploy(
   config: RunnersConfig,
   options: { registrationToken?: pulumi.Input<string>; clusterCidrs?: string[] } = {},
 ): Promise<Deployed> {
-  const recording = await startMocks();
-  // Imported after the mocks, as the SDK requires.
-  const k8s = await import("@pulumi/kubernetes");
-  const { RunnersStack } = await import("../../../stacks/runners");
-  const provider = new k8s.Provider("k8s", {});
-  const stack = new RunnersStack(
-    "runners",
-    { config, registrationToken: options.registrationToken ?? pulumi.secret(token), clusterCidrs: options.clusterCidrs },
-    { provider },
-  );
-  const namespace = await new Promise<string>((resolve) => stack.namespace.apply(resolve));
-  await settle();
-  return { ...recording, workloadRequests: stack.workloadRequests, namespace };
+  let stack: RunnersStack | undefined;
+  const resources = await withMocks(() => {
+    const provider = new k8s.Provider("k8s", {});
+    stack = new RunnersStack(
+      "runners",
+      { config, registrationToken: options.registrationToken ?? pulumi.secret(token), clusterCidrs: options.clusterCidrs },
+      { provider },
+    );
+  });
+  if (!stack) throw new Error("deploy: RunnersStack was not created");
+  return { resources, workloadRequests: stack.workloadRequests, namespace: await valueOf(stack.namespace) };
 }
 
-const releaseValues = (d: Deployed) => unwrap(find(d.registrations, T.release, "runners-release").inputs.values) as Record<string, any>;
-const jobPod = (d: Deployed) => find(d.registrations, T.job, "runners-registration").inputs.spec.template;
+const find = (d: Deployed, type: string, name: string) => findResource(d.resources, type, name);
+const ofType = (d: Deployed, type: string) => resourcesOfType(d.resources, type);
+/** Inputs as the API server would get them (secrets unwrapped); for secrecy use the raw `inputs`. */
+const inputs = (r: CapturedResource) => unwrapSecrets(r.inputs) as Record<string, any>;
+const releaseValues = (d: Deployed) => inputs(find(d, T.release, "runners-release")).values as Record<string, any>;
+const jobPod = (d: Deployed) => inputs(find(d, T.job, "runners-registration")).spec.template;
 
 describe.each([
   ["home", () => runnersConfig("home")],
@@ -102,22 +105,22 @@ describe.each([
       memoryMiB: memoryToMiB(resources.requests.memory),
     }));
     expect(d.workloadRequests).toEqual(expected);
-    const [, registered] = [...d.outputs].find(([urn]) => urn.endsWith("home-platform:runners:RunnersStack::runners")) ?? [];
-    expect(registered?.workloadRequests).toEqual(expected);
+    const registered = find(d, "home-platform:runners:RunnersStack", "runners").outputs;
+    expect(unwrapSecrets(registered?.workloadRequests)).toEqual(expected);
   });
 
   it("puts everything in the configured namespace, privileged for docker-in-docker with the reason recorded", () => {
     expect(d.namespace).toBe(config.namespace);
-    const ns = find(d.registrations, T.namespace, "runners-namespace").inputs.metadata;
+    const ns = inputs(find(d, T.namespace, "runners-namespace")).metadata;
     expect(ns.labels["pod-security.kubernetes.io/enforce"]).toBe("privileged");
     expect(Object.values(ns.annotations)).toContain("docker-in-docker needs privileged");
-    for (const r of d.registrations.filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.type !== T.namespace)) {
-      expect([r.name, unwrap(r.inputs.metadata?.namespace ?? r.inputs.namespace)]).toEqual([r.name, config.namespace]);
+    for (const r of d.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.type !== T.namespace)) {
+      expect([r.name, inputs(r).metadata?.namespace ?? inputs(r).namespace]).toEqual([r.name, config.namespace]);
     }
   });
 
   it("opens the configured ports to the internet only", () => {
-    const policy = find(d.registrations, T.networkPolicy, "runners-allow-internet-egress").inputs.spec;
+    const policy = inputs(find(d, T.networkPolicy, "runners-allow-internet-egress")).spec;
     expect(policy.podSelector).toEqual({});
     expect(policy.egress).toHaveLength(1);
     expect(policy.egress[0].ports).toEqual(config.egress.ports.map((port) => ({ port, protocol: "TCP" })));
@@ -135,23 +138,23 @@ describe("the registration token", () => {
   });
 
   it("lives in one Secret, as a secret input", () => {
-    const secret = find(d.registrations, T.secret, "runners-registration-token");
-    const stringData = unwrap(secret.inputs.stringData) as Record<string, string>;
+    const secret = find(d, T.secret, "runners-registration-token");
+    const stringData = inputs(secret).stringData as Record<string, string>;
     const [key] = Object.keys(stringData);
     expect(stringData[key]).toBe(token);
     expect(isSecretAt(secret.inputs, ["stringData", key])).toBe(true);
   });
 
   it("appears in no other resource: not in Helm values, the Job, or any other object", () => {
-    const others = d.registrations.filter((r) => r.name !== "runners-registration-token");
+    const others = d.resources.filter((r) => r.name !== "runners-registration-token");
     expect(others.length).toBeGreaterThan(10);
-    for (const r of others) expect(JSON.stringify(unwrap(r.inputs))).not.toContain(token);
+    for (const r of others) expect(JSON.stringify(inputs(r))).not.toContain(token);
     // Nothing in the values is secret at all, so nothing secret can reach Helm's release record.
-    expect(JSON.stringify(find(d.registrations, T.release, "runners-release").inputs.values)).not.toContain(specialSigKey);
+    expect(containsSecret(find(d, T.release, "runners-release").inputs.values)).toBe(false);
   });
 
   it("reaches the registration step only through a secretKeyRef to that Secret", () => {
-    const secret = unwrap(find(d.registrations, T.secret, "runners-registration-token").inputs) as Record<string, any>;
+    const secret = inputs(find(d, T.secret, "runners-registration-token"));
     const refs = [...jobPod(d).spec.initContainers, ...jobPod(d).spec.containers]
       .flatMap((c: any) => c.env ?? [])
       .filter((e: any) => e.valueFrom?.secretKeyRef);
@@ -162,8 +165,8 @@ describe("the registration token", () => {
 
   it("is marked secret even when the caller passes a plain string", async () => {
     const plain = await deploy(runnersConfig("home"), { registrationToken: token });
-    const secret = find(plain.registrations, T.secret, "runners-registration-token");
-    const keys = Object.keys(unwrap(secret.inputs.stringData) as object);
+    const secret = find(plain, T.secret, "runners-registration-token");
+    const keys = Object.keys(inputs(secret).stringData as object);
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) expect(isSecretAt(secret.inputs, ["stringData", key])).toBe(true);
   });
@@ -179,8 +182,8 @@ describe("registration and RBAC", () => {
     const config = releaseValues(d).runner.config;
     expect(config.create).toBe(false);
     expect(config.token).toBeUndefined();
-    const credentials = find(d.registrations, T.secret, "runners-credentials");
-    expect(config.existingSecret).toBe(credentials.inputs.metadata.name);
+    const credentials = find(d, T.secret, "runners-credentials");
+    expect(config.existingSecret).toBe(inputs(credentials).metadata.name);
     // The Job fills `data` after Pulumi created the Secret empty; Pulumi must not undo that.
     expect(credentials.ignoreChanges).toEqual(expect.arrayContaining(["data", "stringData"]));
     const store = jobPod(d).spec.containers[0];
@@ -188,11 +191,11 @@ describe("registration and RBAC", () => {
   });
 
   it("grants no cluster-wide rights and only get/patch on the one credentials Secret", () => {
-    expect(d.registrations.filter((r) => /ClusterRole/.test(r.type))).toEqual([]);
-    const roles = ofType(d.registrations, T.role);
+    expect(d.resources.filter((r) => /ClusterRole/.test(r.type))).toEqual([]);
+    const roles = ofType(d, T.role);
     expect(roles).toHaveLength(1);
     const existingSecret = releaseValues(d).runner.config.existingSecret;
-    for (const rule of roles[0].inputs.rules) {
+    for (const rule of inputs(roles[0]).rules) {
       expect(rule.resources).toEqual(["secrets"]);
       expect(rule.resourceNames).toEqual([existingSecret]);
       expect(["get", "patch"]).toEqual(expect.arrayContaining(rule.verbs));
@@ -200,8 +203,8 @@ describe("registration and RBAC", () => {
   });
 
   it("binds that Role to the Job's account only, whose token only the store step sees", () => {
-    const binding = find(d.registrations, T.roleBinding, "runners-registration-binding").inputs;
-    const role = ofType(d.registrations, T.role)[0].inputs;
+    const binding = inputs(find(d, T.roleBinding, "runners-registration-binding"));
+    const role = inputs(ofType(d, T.role)[0]);
     const pod = jobPod(d).spec;
     expect(binding.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name });
     expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: pod.serviceAccountName, namespace: d.namespace }]);
@@ -215,8 +218,8 @@ describe("registration and RBAC", () => {
   it("runs the runner pods under an account with no API token", () => {
     const account = releaseValues(d).serviceAccount;
     expect(account.create).toBe(false);
-    const registered = ofType(d.registrations, T.serviceAccount).find((r) => r.inputs.metadata.name === account.name);
-    expect(registered?.inputs.automountServiceAccountToken).toBe(false);
+    const registered = ofType(d, T.serviceAccount).map(inputs).find((r) => r.metadata.name === account.name);
+    expect(registered?.automountServiceAccountToken).toBe(false);
   });
 
   it("replaces the chart's Bitnami kubectl with the pinned image, in the chart's registry/repository shape", () => {
@@ -226,10 +229,10 @@ describe("registration and RBAC", () => {
   });
 
   it("installs the pinned chart only after registration, and registers only after RBAC, token and policies exist", () => {
-    const release = find(d.registrations, T.release, "runners-release");
-    expect(release.inputs.version).toBe(charts.forgejoRunner.version);
-    expect(release.dependencies.some((urn) => urn.endsWith(`${T.job}::runners-registration`))).toBe(true);
-    const job = find(d.registrations, T.job, "runners-registration");
+    const release = find(d, T.release, "runners-release");
+    expect(inputs(release).version).toBe(charts.forgejoRunner.version);
+    expect(release.dependsOn.some((urn) => urn.endsWith(`${T.job}::runners-registration`))).toBe(true);
+    const job = find(d, T.job, "runners-registration");
     for (const [type, name] of [
       [T.secret, "runners-registration-token"],
       [T.secret, "runners-credentials"],
@@ -237,7 +240,7 @@ describe("registration and RBAC", () => {
       [T.networkPolicy, "runners-allow-internet-egress"],
       [T.networkPolicy, "runners-allow-registration-apiserver"],
     ]) {
-      expect([name, job.dependencies.some((urn) => urn.endsWith(`${type}::${name}`))]).toEqual([name, true]);
+      expect([name, job.dependsOn.some((urn) => urn.endsWith(`${type}::${name}`))]).toEqual([name, true]);
     }
   });
 });
@@ -246,20 +249,18 @@ describe("network isolation", () => {
   it("admits no ingress and lets only the registration pods reach the API server, on the cluster's networks", async () => {
     const clusterCidrs = ["203.0.113.0/24"];
     const d = await deploy(runnersConfig("home"), { clusterCidrs });
-    const policies = ofType(d.registrations, T.networkPolicy).map((r) => r.inputs.spec);
+    const policies = ofType(d, T.networkPolicy).map((r) => inputs(r).spec);
     for (const spec of policies) expect(spec.ingress ?? []).toEqual([]);
-    const internet = find(d.registrations, T.networkPolicy, "runners-allow-internet-egress").inputs.spec;
+    const internet = inputs(find(d, T.networkPolicy, "runners-allow-internet-egress")).spec;
     expect(internet.egress[0].to[0].ipBlock.except).toEqual(expect.arrayContaining(clusterCidrs));
-    const api = find(d.registrations, T.networkPolicy, "runners-allow-registration-apiserver").inputs.spec;
+    const api = inputs(find(d, T.networkPolicy, "runners-allow-registration-apiserver")).spec;
     expect(jobPod(d).metadata.labels).toMatchObject(api.podSelector.matchLabels);
     expect(api.egress[0].to).toEqual(clusterCidrs.map((cidr) => ({ ipBlock: { cidr } })));
   });
 
   it("refuses an allowed network that overlaps the cluster's own", async () => {
-    await startMocks();
-    const { RunnersStack } = await import("../../../stacks/runners");
     const config = runnersConfig("home", { egress: { ports: [443], allowCidrs: ["192.168.35.128/25"] } });
-    expect(() => new RunnersStack("runners", { config, registrationToken: token, clusterCidrs: ["192.168.35.0/24"] })).toThrow(
+    await expect(withMocks(() => new RunnersStack("runners", { config, registrationToken: token, clusterCidrs: ["192.168.35.0/24"] }))).rejects.toThrow(
       /192\.168\.35\.128\/25 overlaps the cluster network 192\.168\.35\.0\/24/,
     );
   });
@@ -272,14 +273,17 @@ describe("resource tree", () => {
   });
 
   it("sends every Kubernetes object through the caller's provider", () => {
-    const objects = d.registrations.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
+    const objects = d.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
     expect(objects.length).toBeGreaterThan(10);
-    for (const r of objects) expect([r.name, r.provider]).toEqual([r.name, expect.stringContaining("pulumi:providers:kubernetes::k8s::")]);
+    const provider = find(d, "pulumi:providers:kubernetes", "k8s").urn;
+    for (const r of objects) expect([r.name, r.provider]).toEqual([r.name, provider]);
   });
 
   it("names every child after the component and its role, never after a value", () => {
-    const children = d.registrations.filter((r) => r.type !== "pulumi:providers:kubernetes" && r.name !== "runners");
+    // Everything but the test's root stack, its provider and the component itself.
+    const children = d.resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && r.type !== "pulumi:providers:kubernetes" && r.name !== "runners");
+    expect(children.length).toBeGreaterThan(10);
     for (const r of children) expect(r.name).toMatch(/^runners-[a-z-]+$/);
-    expect(find(d.registrations, T.release, "runners-release").parent).toMatch(/home-platform:runners:RunnersStack::runners$/);
+    expect(find(d, T.release, "runners-release").parent).toMatch(/home-platform:runners:RunnersStack::runners$/);
   });
 });

@@ -1,7 +1,7 @@
 import { chartDefaults, chartDirFor, undeclaredValueKeys } from "../../helpers/chart-values";
 import { chartImage, labelNames, runnerValues } from "../../../stacks/runners/values";
 import { charts, images } from "../../../versions";
-import { runnersConfig } from "./mocks";
+import { runnersConfig } from "./config";
 
 // The pinned chart's own values.yaml, from the shared reference folder.
 const defaults = chartDefaults(chartDirFor(charts.forgejoRunner)) as Record<string, any>;

@@ -41,7 +41,11 @@ export function fixtureConfig(fixture: string): PlatformConfig {
   return parseStackConfig(project, rawFixtureConfig(fixture));
 }
 
-/** A copy of `config` with `edit` applied to the cluster section (for sizing variations). */
+/**
+ * A copy of `config` with `edit` applied to the cluster section (for sizing variations). Cloned
+ * through JSON, not `structuredClone`: under Jest that returns arrays from Node's own realm, which
+ * fail the SDK's `instanceof Array` and reach the engine as `{"0": ...}` objects.
+ */
 export function withCluster(config: PlatformConfig, edit: (cluster: PlatformConfig["cluster"]) => PlatformConfig["cluster"]): PlatformConfig {
-  return { ...config, cluster: edit(structuredClone(config.cluster)) };
+  return { ...config, cluster: edit(JSON.parse(JSON.stringify(config.cluster)) as PlatformConfig["cluster"]) };
 }

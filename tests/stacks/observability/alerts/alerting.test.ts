@@ -1,7 +1,8 @@
-import { rulesFile, serialiseGroups, type AlertRule, type RuleGroup } from "../../../../lib/alerting";
+import { prometheusRule, rulesFile, serialiseGroups, type AlertRule, type RuleGroup } from "../../../../lib/alerting";
+import { unwrapSecrets, withMocks, type CapturedResource } from "../../../helpers";
 import { crdErrors } from "../../../helpers/crd-schema";
 import { promtoolCheckRules } from "../../../helpers/promtool";
-import { installMocks, settled, testParent, type Registration } from "../logging/support/mocks";
+import { testParent } from "../logging/support/parent";
 
 /** lib/alerting (shared with the security stack): its checks, its output, and the PrometheusRule it registers. */
 
@@ -73,25 +74,26 @@ describe("rulesFile and promtool", () => {
 });
 
 describe("prometheusRule", () => {
-  let registrations: Registration[];
-  let registered: Registration | undefined;
+  let registered: CapturedResource | undefined;
+  /** Inputs as the API server would receive them. */
+  let inputs: Record<string, unknown>;
 
   beforeAll(async () => {
-    registrations = await installMocks();
-    const { prometheusRule } = await import("../../../../lib/alerting");
-    const { parent } = testParent("alerting-parent");
-    prometheusRule("example-rules", { name: "example", namespace: "monitoring", groups: [group([rule])], labels: { release: "kps" } }, { parent });
-    await settled();
-    registered = registrations.find((r) => r.name === "example-rules");
+    const resources = await withMocks(() => {
+      const parent = testParent("alerting-parent");
+      prometheusRule("example-rules", { name: "example", namespace: "monitoring", groups: [group([rule])], labels: { release: "kps" } }, { parent });
+    });
+    registered = resources.find((r) => r.name === "example-rules");
+    inputs = unwrapSecrets(registered?.inputs) as Record<string, unknown>;
   });
 
   test("registers a monitoring.coreos.com/v1 PrometheusRule carrying exactly the serialised groups", () => {
     expect(registered?.type).toBe("kubernetes:monitoring.coreos.com/v1:PrometheusRule");
-    expect(registered?.inputs.metadata).toEqual({ name: "example", namespace: "monitoring", labels: { release: "kps" } });
-    expect(registered?.inputs.spec).toEqual(rulesFile([group([rule])]));
+    expect(inputs.metadata).toEqual({ name: "example", namespace: "monitoring", labels: { release: "kps" } });
+    expect(inputs.spec).toEqual(rulesFile([group([rule])]));
   });
 
   test("is valid against the prometheus-operator CRD", () => {
-    expect(crdErrors(registered?.inputs, "crd-prometheusrules.yaml")).toEqual([]);
+    expect(crdErrors(inputs, "crd-prometheusrules.yaml")).toEqual([]);
   });
 });

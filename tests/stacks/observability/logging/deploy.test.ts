@@ -1,43 +1,37 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../../../config/schema";
 import { workloadRequest } from "../../../../lib/capacity";
+import { deployLogging } from "../../../../stacks/observability/logging";
+import * as values from "../../../../stacks/observability/logging/values";
 import { charts } from "../../../../versions";
+import { ancestorsOf, unwrapSecrets, valueOf, withMocks, type CapturedResource } from "../../../helpers";
 import { crdErrors } from "../../../helpers/crd-schema";
 import { stackConfig } from "./support/config";
-import { installMocks, settled, testParent, valueOf, type Registration } from "./support/mocks";
+import { testParent, testParentUrns } from "./support/parent";
 
-type LoggingModule = typeof import("../../../../stacks/observability/logging");
-type ValuesModule = typeof import("../../../../stacks/observability/logging/values");
-
-let registrations: Registration[];
-let logging: LoggingModule;
-let values: ValuesModule;
-
-beforeAll(async () => {
-  registrations = await installMocks();
-  logging = await import("../../../../stacks/observability/logging");
-  values = await import("../../../../stacks/observability/logging/values");
-});
+/** Inputs as the API server would receive them: plain JSON, secrets unwrapped. */
+const inputs = (r: CapturedResource) => unwrapSecrets(r.inputs) as Record<string, any>;
 
 /** Deploys the logging half for a stack under its own parent; returns what it registered. */
 async function deploy(stack: "home" | "lab", monitoringNamespace: pulumi.Input<string> = "monitoring") {
   const config: PlatformConfig = stackConfig(stack);
-  const before = registrations.length;
-  const { parent, parented, providerName } = testParent(`${stack}-parent`);
-  const result = logging.deployLogging(
-    `${stack}-logging`,
-    { config: config.observability, timezone: config.timezone, nodeCidr: config.cluster.network.cidr, monitoringNamespace },
-    parent,
-  );
+  let result: ReturnType<typeof deployLogging> | undefined;
+  const resources = await withMocks(() => {
+    result = deployLogging(
+      `${stack}-logging`,
+      { config: config.observability, timezone: config.timezone, nodeCidr: config.cluster.network.cidr, monitoringNamespace },
+      testParent(`${stack}-parent`),
+    );
+  });
+  if (!result) throw new Error("deploy: deployLogging returned nothing");
   const outputs = {
     namespace: await valueOf(result.namespace),
     victoriaLogsUrl: await valueOf(result.victoriaLogsUrl),
     syslogEndpoint: await valueOf(result.syslogEndpoint),
   };
-  await settled();
-  const mine = registrations.slice(before).filter((r) => r.name.startsWith(`${stack}-logging`));
+  const mine = resources.filter((r) => r.name.startsWith(`${stack}-logging`));
   const ofType = (type: string) => mine.filter((r) => r.type === type);
-  return { config, result, outputs, mine, ofType, parented, providerName };
+  return { config, result, outputs, resources, mine, ofType, ...testParentUrns(resources, `${stack}-parent`) };
 }
 
 const types = {
@@ -54,7 +48,7 @@ describe("deployLogging (home: Gateway routes)", () => {
   });
 
   test("VictoriaLogs' namespace enforces restricted; the collector's is privileged with its reason", () => {
-    const namespaces = run.ofType(types.namespace).map((r) => r.inputs.metadata);
+    const namespaces = run.ofType(types.namespace).map((r) => inputs(r).metadata);
     const logs = namespaces.find((m) => m.name === run.config.observability.logsNamespace);
     const collector = namespaces.find((m) => m.name === `${run.config.observability.logsNamespace}-collector`);
     expect(logs?.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
@@ -64,7 +58,7 @@ describe("deployLogging (home: Gateway routes)", () => {
   });
 
   test("two pinned releases, each in its own namespace, with the values built from config", () => {
-    const releases = run.ofType(types.release).map((r) => r.inputs);
+    const releases = run.ofType(types.release).map(inputs);
     const vl = releases.find((r) => r.chart === charts.victoriaLogsSingle.chart);
     const collector = releases.find((r) => r.chart === charts.victoriaLogsCollector.chart);
     expect(vl).toMatchObject({ version: charts.victoriaLogsSingle.version, namespace: run.config.observability.logsNamespace });
@@ -84,36 +78,36 @@ describe("deployLogging (home: Gateway routes)", () => {
       "kubernetes:gateway.networking.k8s.io/v1:TCPRoute",
       "kubernetes:gateway.networking.k8s.io/v1:UDPRoute",
     ]);
-    for (const route of routes) {
-      expect(route.inputs.metadata.namespace).toBe(run.config.observability.logsNamespace);
-      expect(crdErrors(route.inputs, `gateway.networking.k8s.io_${route.inputs.kind.toLowerCase()}s-v1.6.1.yaml`)).toEqual([]);
+    for (const route of routes.map(inputs)) {
+      expect(route.metadata.namespace).toBe(run.config.observability.logsNamespace);
+      expect(crdErrors(route, `gateway.networking.k8s.io_${route.kind.toLowerCase()}s-v1.6.1.yaml`)).toEqual([]);
     }
   });
 
   test("the syslog Service is ClusterIP behind a Gateway", () => {
-    const [service] = run.ofType(types.service);
-    expect(service.inputs.spec.type).toBe("ClusterIP");
-    expect(service.inputs.metadata.namespace).toBe(run.config.observability.logsNamespace);
+    const [service] = run.ofType(types.service).map(inputs);
+    expect(service.spec.type).toBe("ClusterIP");
+    expect(service.metadata.namespace).toBe(run.config.observability.logsNamespace);
   });
 
   test("network policies land in both namespaces and select monitoring pods by the namespace passed in", () => {
-    const all = run.ofType(types.policy);
-    const byNamespace = (ns: string) => all.filter((p) => p.inputs.metadata.namespace === ns).map((p) => p.inputs.metadata.name).sort();
+    const all = run.ofType(types.policy).map(inputs);
+    const byNamespace = (ns: string) => all.filter((p) => p.metadata.namespace === ns).map((p) => p.metadata.name).sort();
     // default-deny and allow-dns come with PlatformNamespace; the rest are this half's flows.
     expect(byNamespace("logging")).toEqual(["allow-collector-ingest", "allow-dns", "allow-grafana-query", "allow-prometheus-scrape", "allow-syslog", "default-deny"]);
     expect(byNamespace("logging-collector")).toEqual(["allow-apiserver-egress", "allow-dns", "allow-prometheus-scrape", "allow-victoria-logs-egress", "default-deny"]);
-    const grafana = all.find((p) => p.inputs.metadata.name === "allow-grafana-query");
-    expect(JSON.stringify(grafana?.inputs.spec)).toContain('"kubernetes.io/metadata.name":"metrics-system"');
-    expect(JSON.stringify(grafana?.inputs.spec)).not.toContain('"monitoring"');
-    const flows = all.filter((p) => !["allow-dns", "default-deny"].includes(p.inputs.metadata.name));
-    for (const policy of flows) expect(policy.inputs.metadata.annotations["home-platform.dev/purpose"]).toBeTruthy();
+    const grafana = all.find((p) => p.metadata.name === "allow-grafana-query");
+    expect(JSON.stringify(grafana?.spec)).toContain('"kubernetes.io/metadata.name":"metrics-system"');
+    expect(JSON.stringify(grafana?.spec)).not.toContain('"monitoring"');
+    const flows = all.filter((p) => !["allow-dns", "default-deny"].includes(p.metadata.name));
+    for (const policy of flows) expect(policy.metadata.annotations["home-platform.dev/purpose"]).toBeTruthy();
   });
 
   test("every resource is a child of the caller's component and uses its kubernetes provider", () => {
     expect(run.mine.length).toBeGreaterThan(10);
-    for (const registration of run.mine) {
-      expect(run.parented).toContain(registration.name);
-      if (registration.type.startsWith("kubernetes:")) expect(registration.provider).toContain(`::${run.providerName}::`);
+    for (const resource of run.mine) {
+      expect([resource.name, ancestorsOf(run.resources, resource)]).toEqual([resource.name, expect.arrayContaining([run.parent])]);
+      if (resource.type.startsWith("kubernetes:")) expect([resource.name, resource.provider]).toEqual([resource.name, run.provider]);
     }
   });
 
@@ -136,9 +130,9 @@ describe("deployLogging (lab: LoadBalancer)", () => {
   });
 
   test("a LoadBalancer Service on the configured address and no routes", () => {
-    const [service] = run.ofType(types.service);
+    const [service] = run.ofType(types.service).map(inputs);
     const address = run.config.observability.victoriaLogs.syslog.address;
-    expect(service.inputs.spec).toMatchObject({ type: "LoadBalancer", externalTrafficPolicy: "Local", loadBalancerIP: address });
+    expect(service.spec).toMatchObject({ type: "LoadBalancer", externalTrafficPolicy: "Local", loadBalancerIP: address });
     expect(run.mine.filter((r) => r.type.includes("gateway.networking.k8s.io"))).toEqual([]);
     expect(run.outputs.syslogEndpoint).toEqual({
       host: address,
@@ -151,9 +145,9 @@ describe("deployLogging (lab: LoadBalancer)", () => {
   });
 
   test("the lab's smaller sizing reaches the release", () => {
-    const vl = run.ofType(types.release).find((r) => r.inputs.chart === charts.victoriaLogsSingle.chart);
+    const vl = run.ofType(types.release).map(inputs).find((r) => r.chart === charts.victoriaLogsSingle.chart);
     const config = run.config.observability.victoriaLogs;
-    expect(vl?.inputs.values.server).toMatchObject({ retentionPeriod: config.retention, resources: config.resources });
-    expect(vl?.inputs.values.server.persistentVolume.size).toBe(config.volumeSize);
+    expect(vl?.values.server).toMatchObject({ retentionPeriod: config.retention, resources: config.resources });
+    expect(vl?.values.server.persistentVolume.size).toBe(config.volumeSize);
   });
 });
