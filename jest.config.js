@@ -10,4 +10,7 @@ module.exports = {
   },
   transformIgnorePatterns: ["/node_modules/(?!(age-encryption|@noble|@scure)/)"],
   testTimeout: 30000,
+  // Jest's default (cores - 1) is one worker on a 2-core machine; the suites are mostly child
+  // processes and CPU-bound transforms, so two workers halve the run.
+  maxWorkers: 2,
 };
