@@ -57,6 +57,8 @@ export = async function main() {
       clusterCidrs: [network.cidr, ...podAndServiceCidrs],
       monitoringNamespace: observability.namespace,
       logsNamespace: observability.logsNamespace,
+      // CI jobs run test binaries from /tmp and use sudo; their events are still in VictoriaLogs.
+      ciNamespaces: config.runners.enabled ? [config.runners.namespace] : [],
     },
     // PrometheusRule and ServiceMonitor CRDs come with kube-prometheus-stack.
     { ...k8s, dependsOn: [observability] },

@@ -48,15 +48,6 @@ export const grafanaPlugins = {
   victoriaLogsDatasource: { id: "victoriametrics-logs-datasource", version: "0.30.1" },
 } as const satisfies Record<string, { readonly id: string; readonly version: string }>;
 
-/**
- * Dashboards Grafana downloads from grafana.com by id and pinned revision. No Renovate datasource
- * knows grafana.com revisions: bump by hand after reading the dashboard's changelog.
- */
-export const grafanaDashboards = {
-  // https://grafana.com/grafana/dashboards/22084 (VictoriaLogs single-node, by VictoriaMetrics)
-  victoriaLogsSingleNode: { gnetId: 22084, revision: 8 },
-} as const satisfies Record<string, { readonly gnetId: number; readonly revision: number }>;
-
 /** `repository:tag`, for manifests that take one string. */
 export function imageRef(pin: ImagePin): string {
   return `${pin.repository}:${pin.tag}`;

@@ -1,5 +1,4 @@
 import * as ipaddr from "ipaddr.js";
-import type { z } from "zod";
 
 /**
  * Rules that span several keys. Each problem is reported at the path of the value an operator
@@ -16,7 +15,7 @@ interface CheckedNode {
   readonly memoryMiB: number;
 }
 
-interface CheckedConfig {
+export interface CheckedConfig {
   readonly proxmox: { readonly hosts: readonly { readonly name: string; readonly cpuCores: number; readonly memoryMiB: number }[] };
   readonly cluster: {
     readonly vip?: string;
@@ -27,17 +26,51 @@ interface CheckedConfig {
 }
 
 type Path = (string | number)[];
+type Report = (path: Path, message: string) => void;
 
-export function crossFieldChecks(config: CheckedConfig, ctx: z.RefinementCtx): void {
-  const report = (path: Path, message: string) => ctx.addIssue({ code: "custom", path, message });
-  checkUniqueNodeFields(config.cluster.nodes, report);
-  checkAddresses(config, report);
-  checkControlPlaneQuorum(config.cluster.nodes, report);
-  checkHostPlacementAndCapacity(config, report);
-  checkControlPlaneSpread(config, report);
+/**
+ * One cross-field rule and the config paths it reads ("*" stands for any list index). A rule runs
+ * only when no other problem touches what it reads, so a typo elsewhere (say under
+ * observability.grafana) cannot hide a duplicate IP, while a malformed node never reaches a rule
+ * that would misread it.
+ */
+export interface CrossFieldCheck {
+  readonly reads: readonly (readonly (string | number)[])[];
+  readonly run: (config: CheckedConfig, report: Report) => void;
 }
 
-type Report = (path: Path, message: string) => void;
+const nodes = (...fields: string[]) => fields.map((field) => ["cluster", "nodes", "*", field]);
+const hosts = (...fields: string[]) => fields.map((field) => ["proxmox", "hosts", "*", field]);
+const addressReads = [["cluster", "network"], ["cluster", "vip"], ...nodes("ip")];
+
+export const crossFieldChecks: readonly CrossFieldCheck[] = [
+  { reads: nodes("name", "vmId", "ip"), run: (config, report) => checkUniqueNodeFields(config.cluster.nodes, report) },
+  { reads: addressReads, run: checkNodeAddresses },
+  { reads: [...addressReads, ["observability", "victoriaLogs", "syslog"]], run: checkSyslogAddress },
+  { reads: nodes("role"), run: (config, report) => checkControlPlaneQuorum(config.cluster.nodes, report) },
+  { reads: [...hosts("name", "cpuCores", "memoryMiB"), ...nodes("name", "host", "cores", "memoryMiB")], run: checkHostPlacementAndCapacity },
+  { reads: [...hosts("name"), ...nodes("name", "role", "host")], run: checkControlPlaneSpread },
+];
+
+/**
+ * True when an issue's path and a read path overlap: one is a prefix of the other (a missing
+ * `cluster` section breaks every node rule; a bad `cluster.nodes[2].ip` breaks the IP rules).
+ */
+export function touches(issuePath: readonly PropertyKey[], read: readonly (string | number)[]): boolean {
+  const length = Math.min(issuePath.length, read.length);
+  for (let i = 0; i < length; i++) {
+    if (read[i] !== "*" && read[i] !== issuePath[i]) return false;
+  }
+  return true;
+}
+
+/** The paths an issue says are malformed: an unknown key is reported at its parent, but only the key itself is wrong. */
+export function issuePaths(issue: { code?: string; path?: readonly PropertyKey[]; keys?: readonly string[] }): PropertyKey[][] {
+  // A raw issue still bubbling up may carry no path yet: that is the root, which touches everything.
+  const path = issue.path ?? [];
+  if (issue.code === "unrecognized_keys" && issue.keys) return issue.keys.map((key) => [...path, key]);
+  return [[...path]];
+}
 
 function checkUniqueNodeFields(nodes: readonly CheckedNode[], report: Report): void {
   for (const field of ["name", "vmId", "ip"] as const) {
@@ -51,42 +84,64 @@ function checkUniqueNodeFields(nodes: readonly CheckedNode[], report: Report): v
   }
 }
 
-function checkAddresses(config: CheckedConfig, report: Report): void {
+/** The node network as ipaddr.js sees it, or undefined when the CIDR has host bits set. */
+function nodeNetwork(cidr: string) {
+  const [subnet, prefix] = ipaddr.IPv4.parseCIDR(cidr);
+  const networkAddress = ipaddr.IPv4.networkAddressFromCIDR(cidr).toString();
+  if (subnet.toString() !== networkAddress) return { ok: false as const, networkAddress, prefix };
+  const broadcast = ipaddr.IPv4.broadcastAddressFromCIDR(cidr).toString();
+  const usability = (address: string): string | undefined => {
+    if (!ipaddr.IPv4.parse(address).match(subnet, prefix)) return `${address} is outside the node network ${cidr} (cluster.network.cidr)`;
+    if (address === networkAddress || address === broadcast) return `${address} is the network or broadcast address of ${cidr}`;
+    return undefined;
+  };
+  return { ok: true as const, usability };
+}
+
+/** Addresses the cluster already claims, first owner wins: gateway, node IPs, then the VIP. */
+function claimedAddresses(cluster: CheckedConfig["cluster"]): Map<string, string> {
+  const taken = new Map<string, string>([[cluster.network.gateway, "cluster.network.gateway"]]);
+  cluster.nodes.forEach((node, index) => {
+    if (!taken.has(node.ip)) taken.set(node.ip, `cluster.nodes[${index}].ip`);
+  });
+  if (cluster.vip && !taken.has(cluster.vip)) taken.set(cluster.vip, "cluster.vip");
+  return taken;
+}
+
+function checkNodeAddresses(config: CheckedConfig, report: Report): void {
   const { network, nodes, vip } = config.cluster;
-  const [subnet, prefix] = ipaddr.IPv4.parseCIDR(network.cidr);
-  const networkAddress = ipaddr.IPv4.networkAddressFromCIDR(network.cidr).toString();
-  if (subnet.toString() !== networkAddress) {
-    report(["cluster", "network", "cidr"], `has host bits set; did you mean ${networkAddress}/${prefix}?`);
+  const net = nodeNetwork(network.cidr);
+  if (!net.ok) {
+    report(["cluster", "network", "cidr"], `has host bits set; did you mean ${net.networkAddress}/${net.prefix}?`);
     return;
   }
-  const broadcast = ipaddr.IPv4.broadcastAddressFromCIDR(network.cidr).toString();
   const assertUsable = (path: Path, address: string) => {
-    if (!ipaddr.IPv4.parse(address).match(subnet, prefix)) {
-      report(path, `${address} is outside the node network ${network.cidr} (cluster.network.cidr)`);
-    } else if (address === networkAddress || address === broadcast) {
-      report(path, `${address} is the network or broadcast address of ${network.cidr}`);
-    }
+    const problem = net.usability(address);
+    if (problem) report(path, problem);
   };
-
   assertUsable(["cluster", "network", "gateway"], network.gateway);
-  const taken = new Map<string, string>([[network.gateway, "cluster.network.gateway"]]);
   nodes.forEach((node, index) => {
     assertUsable(["cluster", "nodes", index, "ip"], node.ip);
     if (node.ip === network.gateway) report(["cluster", "nodes", index, "ip"], `is the gateway address (${node.ip})`);
-    if (!taken.has(node.ip)) taken.set(node.ip, `cluster.nodes[${index}].ip`);
   });
-
-  const claimUnique = (path: Path, key: string, address: string) => {
-    assertUsable(path, address);
-    const owner = taken.get(address);
-    if (owner) report(path, `${address} is already used by ${owner}`);
-    else taken.set(address, key);
-  };
-  if (vip) claimUnique(["cluster", "vip"], "cluster.vip", vip);
-  const syslog = config.observability.victoriaLogs.syslog;
-  if (syslog.type === "loadBalancer") {
-    claimUnique(["observability", "victoriaLogs", "syslog", "address"], "observability.victoriaLogs.syslog.address", syslog.address);
+  if (vip) {
+    assertUsable(["cluster", "vip"], vip);
+    const owner = claimedAddresses({ ...config.cluster, vip: undefined }).get(vip);
+    if (owner) report(["cluster", "vip"], `${vip} is already used by ${owner}`);
   }
+}
+
+/** A LoadBalancer syslog address is one more address on the node network that nothing else may hold. */
+function checkSyslogAddress(config: CheckedConfig, report: Report): void {
+  const syslog = config.observability.victoriaLogs.syslog;
+  if (syslog.type !== "loadBalancer") return;
+  const net = nodeNetwork(config.cluster.network.cidr);
+  if (!net.ok) return; // reported once, by checkNodeAddresses
+  const path = ["observability", "victoriaLogs", "syslog", "address"];
+  const problem = net.usability(syslog.address);
+  if (problem) report(path, problem);
+  const owner = claimedAddresses(config.cluster).get(syslog.address);
+  if (owner) report(path, `${syslog.address} is already used by ${owner}`);
 }
 
 function checkControlPlaneQuorum(nodes: readonly CheckedNode[], report: Report): void {

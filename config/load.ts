@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { decryptFile, SopsError } from "../lib/sops";
+import { decryptFile, SopsError, type SopsErrorCode } from "../lib/sops";
 import { ConfigError } from "./errors";
 import { formatIssues } from "./format";
 import { parseStackConfig } from "./parse";
@@ -20,26 +20,44 @@ export interface Platform {
 /** Where relative paths in stack config (the SOPS file, the age key file) are resolved from. */
 const projectRoot = path.resolve(__dirname, "..");
 
+/** Failures that come from the identities (key file, env keys), not from the SOPS file itself. */
+const identityProblems = new Set<SopsErrorCode>(["no-identities", "identity-file-unreadable", "invalid-identity", "no-matching-identity"]);
+
 /**
  * The program's only reader of stack configuration: every `<project>:*` key is parsed and
  * validated together, then the SOPS file is decrypted. Throws ConfigError listing every problem
  * before any resource exists.
  */
 export async function loadPlatform(): Promise<Platform> {
-  const config = parseStackConfig(pulumi.getProject(), pulumi.runtime.allConfig());
-  const secrets = await loadSecrets(config.secrets);
+  const project = pulumi.getProject();
+  const config = parseStackConfig(project, pulumi.runtime.allConfig());
+  const secrets = await loadSecrets(project, config.secrets);
   return { config, secrets };
 }
 
-async function loadSecrets(source: SecretsSource): Promise<PlatformSecrets> {
-  const file = path.resolve(projectRoot, source.file);
-  const ageKeyFile = source.ageKeyFile === undefined ? undefined : path.resolve(projectRoot, source.ageKeyFile);
+export interface LoadSecretsOptions {
+  /** Resolves relative paths; defaults to the project root. */
+  readonly root?: string;
+  /** SOPS_AGE_KEY* and HOME for identity discovery; defaults to process.env (tests inject one). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Decrypts and validates the stack's SOPS file. Each problem is one `config error:` line naming
+ * the config key to change (`secrets.ageKeyFile` for identity problems, `secrets.file` for the
+ * file) or the key inside the document; never a value.
+ */
+export async function loadSecrets(project: string, source: SecretsSource, options: LoadSecretsOptions = {}): Promise<PlatformSecrets> {
+  const root = options.root ?? projectRoot;
+  const file = path.resolve(root, source.file);
+  const ageKeyFile = source.ageKeyFile === undefined ? undefined : path.resolve(root, source.ageKeyFile);
   let document: unknown;
   try {
-    document = await decryptFile(file, { ageKeyFile });
+    document = await decryptFile(file, { ageKeyFile, env: options.env, ageKeyFileHint: `set ${project}:secrets.ageKeyFile in the stack file` });
   } catch (err) {
-    if (err instanceof SopsError) throw new ConfigError([`config error: home-platform:secrets.file: ${err.message}`]);
-    throw err;
+    if (!(err instanceof SopsError)) throw err;
+    const key = identityProblems.has(err.code) ? "secrets.ageKeyFile" : "secrets.file";
+    throw new ConfigError([`config error: ${project}:${key}: ${err.message}`]);
   }
   const parsed = secretsDocumentSchema.safeParse(document);
   if (!parsed.success) {

@@ -67,6 +67,14 @@ export const purposeAnnotation = "home-platform.dev/purpose";
 /** The label Kubernetes sets on every namespace, used to select one by name. */
 export const namespaceNameLabel = "kubernetes.io/metadata.name";
 
+/**
+ * The Kubernetes API server's ports, for pods that talk to it: 443 is the `kubernetes` Service's,
+ * 6443 the API server's on the control-plane nodes. Which one a policy sees depends on whether the
+ * CNI matches before or after the Service is translated (Cilium and Calico: after, so node
+ * address and 6443), so policies allow both.
+ */
+export const apiServerPorts = [443, 6443] as const;
+
 export function tcp(...ports: number[]): PolicyPort[] {
   return ports.map((port) => ({ port, protocol: "TCP" as const }));
 }

@@ -13,6 +13,14 @@ export interface PlatformNamespaceArgs {
   readonly privilegedReason?: string;
   /** Extra labels, e.g. for NetworkPolicy namespace selectors. */
   readonly labels?: Record<string, string>;
+  /**
+   * The namespace holds PersistentVolumeClaims (data that outlives pods). Deleting a namespace
+   * deletes every claim in it, and a rename is a delete, so such a namespace is `protect`ed (a
+   * destroy or rename fails until someone unprotects it on purpose) and `retainOnDelete` (once
+   * unprotected, Pulumi forgets it instead of deleting it; removing it is then a deliberate
+   * `kubectl delete namespace`). Default false: most namespaces hold nothing worth keeping.
+   */
+  readonly holdsState?: boolean;
 }
 
 /** Label every platform namespace carries, so policies and selectors can find them. */
@@ -52,7 +60,7 @@ export class PlatformNamespace extends pulumi.ComponentResource {
           annotations: args.privilegedReason ? { [privilegedReasonAnnotation]: args.privilegedReason } : undefined,
         },
       },
-      child,
+      args.holdsState ? { ...child, protect: true, retainOnDelete: true } : child,
     );
     this.name = this.namespace.metadata.name;
     const namespaceOpts = { parent: this, dependsOn: [this.namespace] };

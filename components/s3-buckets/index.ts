@@ -62,7 +62,9 @@ function createVersionedBucket(
 ): pulumi.Output<string> {
   const bucket = new Bucket(
     name,
-    // forceDestroy stays off: MinIO refuses to delete a bucket that still has objects.
+    // forceDestroy stays off: on, the provider would delete every object and version before the
+    // bucket itself. Off, a delete that gets past protect and retainOnDelete still stops at a
+    // non-empty bucket (S3 and MinIO refuse to delete one).
     { bucket: bucketName, forceDestroy: false },
     { ...opts, protect: true, retainOnDelete: true },
   );

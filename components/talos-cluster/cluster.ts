@@ -43,18 +43,12 @@ export interface TalosClusterParts {
 }
 
 /**
- * What the config schema already guarantees, checked again because the component can be built
- * from hand-written args too (tests, other programs). Messages say what to change.
+ * Checks the arguments stack config doesn't cover. Node placement and roles are checked once, by
+ * the config checks (config/checks.ts); the component trusts them, and only asserts below where
+ * unvalidated args would otherwise fail obscurely.
  */
-export function validateTalosClusterArgs(args: TalosClusterArgs): string[] {
+export function validateTalosClusterArgs(args: Pick<TalosClusterArgs, "healthTimeoutMinutes">): string[] {
   const problems: string[] = [];
-  const hosts = new Set(args.proxmox.hosts.map((host) => host.name));
-  if (controlPlaneNodes(args.cluster).length === 0) problems.push("cluster.nodes needs at least one node with role controlplane");
-  for (const node of args.cluster.nodes) {
-    if (!hosts.has(node.host)) {
-      problems.push(`node ${node.name} is placed on unknown Proxmox host "${node.host}"; add it to proxmox.hosts or fix the node's host`);
-    }
-  }
   if (args.healthTimeoutMinutes !== undefined && !(args.healthTimeoutMinutes > 0)) {
     problems.push("healthTimeoutMinutes must be greater than 0");
   }
@@ -93,7 +87,10 @@ export function createTalosCluster(name: string, args: TalosClusterArgs, parent:
   const vms: Record<string, proxmoxve.VmLegacy> = {};
   for (const node of cluster.nodes) {
     const image = images.get(node.host);
-    if (!image) throw new pulumi.ResourceError(`no Talos image for host ${node.host}`, parent);
+    // Only reachable with args that skipped the config checks, which report unknown hosts.
+    if (!image) {
+      throw new pulumi.ResourceError(`node ${node.name} is on host "${node.host}", which is not in proxmox.hosts (args not validated by config/checks.ts)`, parent);
+    }
     vms[node.name] = createNodeVm(name, cluster, node, image, onProxmox);
   }
 

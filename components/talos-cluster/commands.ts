@@ -18,10 +18,13 @@ import { bootstrapNode, controlPlaneNodes } from "./topology";
  *
  * - A changed machine config changes the apply command's `stdin`, which runs `update`: an
  *   authenticated apply-config. The VM is untouched.
- * - `triggers` holds only the VM id. pulumi-command replaces a command whose triggers change
- *   (pulumi/pulumi-command#855), and a replaced command runs `create` again: exactly right for a
- *   re-created VM, which is back in maintenance mode. A config hash there would instead re-run
- *   the unauthenticated `create` against a configured node, which refuses it.
+ * - A re-created VM is back in maintenance mode and needs `create` again (the unauthenticated
+ *   apply). `replaceWith: [vm]` replaces the command whenever its VM is replaced, and a replaced
+ *   command runs `create`. (The VM's `id` can't serve as a trigger: the provider's id is the fixed
+ *   VM number, the same for the new VM.) A config hash as trigger would instead re-run the
+ *   unauthenticated `create` against a configured node, which refuses it.
+ * - `update` uses `--mode no-reboot`, so a config change never reboots nodes, least of all every
+ *   control plane at once; a change that needs a reboot fails with what to do (talosctl.ts).
  * - Bootstrap and health have no secret-free reason to change; they re-run when their inputs
  *   (node lists, talosconfig) change, and both are safe to repeat.
  *
@@ -66,6 +69,11 @@ function environment(
   };
 }
 
+/** Options of a node's apply command: after its VM, and replaced (so re-run) with it. */
+export function applyCommandOptions(vm: proxmoxve.VmLegacy, parent: pulumi.Resource): pulumi.CustomResourceOptions {
+  return { parent, dependsOn: [vm], replaceWith: [vm], customTimeouts: { create: "20m", update: "20m" } };
+}
+
 export function createTalosCommands(name: string, args: TalosCommandsArgs, parent: pulumi.Resource): TalosCommands {
   const { cluster } = args;
   const applies: Record<string, local.Command> = {};
@@ -79,9 +87,8 @@ export function createTalosCommands(name: string, args: TalosCommandsArgs, paren
         update: applyAuthenticatedScript,
         stdin: pulumi.secret(args.machineConfigs[node.name]),
         environment: environment(args, node.ip, applyRetry),
-        triggers: [vm.id],
       },
-      { parent, dependsOn: [vm], customTimeouts: { create: "20m", update: "20m" } },
+      applyCommandOptions(vm, parent),
     );
   }
 

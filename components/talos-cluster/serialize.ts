@@ -9,10 +9,6 @@ export function toYamlDocuments(documents: readonly unknown[]): string {
   return documents.map((document) => new YAML.Document(document).toString({ lineWidth: 0 })).join("---\n");
 }
 
-export function toYaml(document: unknown): string {
-  return toYamlDocuments([document]);
-}
-
 /**
  * Serialises documents whose leaves may be Outputs. The result is always a secret: machine
  * configs, kubeconfigs and talosconfigs all carry keys, even when a caller forgot to mark one.

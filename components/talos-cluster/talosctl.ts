@@ -79,19 +79,38 @@ export const applyInsecureScript = lines(
   "retry apply_once",
 );
 
+/** What Talos answers in `no-reboot` mode when a change only takes effect after a reboot. */
+export const needsRebootMessage = "can't be applied in immediate mode";
+
 /**
- * Every later apply: authenticated with the admin talosconfig. `--mode auto` lets Talos decide
- * between a live update and a reboot, as it would for `talosctl apply-config` by hand.
+ * Every later apply: authenticated with the admin talosconfig, and `--mode no-reboot`. Pulumi
+ * runs the applies of all nodes in parallel, so `--mode auto` could reboot every control plane
+ * at once and lose etcd quorum. A change that needs a reboot is staged instead (it takes effect
+ * on the node's next reboot) and the command fails at once, with no retries, saying how to roll
+ * it out: reboot the nodes one at a time. Until then every `pulumi up` stops here again; after
+ * the reboots the running config matches and the apply succeeds.
  */
 export const applyAuthenticatedScript = lines(
   strict,
   ...retryFunction,
   ...talosconfigFile,
   readConfig,
+  'set -- --talosconfig "$talosconfig" --endpoints "$TALOS_NODE" --nodes "$TALOS_NODE" --file /dev/stdin',
   "apply_once() {",
-  '  printf \'%s\\n\' "$config" | "$TALOSCTL" apply-config --talosconfig "$talosconfig" --endpoints "$TALOS_NODE" --nodes "$TALOS_NODE" --mode auto --file /dev/stdin',
+  '  if output=$(printf \'%s\\n\' "$config" | "$TALOSCTL" apply-config "$@" --mode no-reboot 2>&1); then',
+  "    printf '%s\\n' \"$output\"",
+  "    return 0",
+  "  fi",
+  "  printf '%s\\n' \"$output\" >&2",
+  "  case $output in",
+  `    *"${needsRebootMessage}"*)`,
+  '      printf \'%s\\n\' "$config" | "$TALOSCTL" apply-config "$@" --mode staged >&2 || true',
+  '      echo "talos: this config change needs a reboot of $TALOS_NODE; Pulumi never reboots nodes, so it is staged for the next one. Reboot the nodes one at a time (talosctl reboot --nodes <ip>, then talosctl health before the next), then run pulumi up again." >&2',
+  "      exit 3 ;;",
+  "  esac",
+  "  return 1",
   "}",
-  "retry apply_once",
+  'retry apply_once "$@"',
 );
 
 /**

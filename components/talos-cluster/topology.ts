@@ -15,7 +15,8 @@ export function controlPlaneNodes(cluster: Pick<ClusterConfig, "nodes">): Cluste
  */
 export function bootstrapNode(cluster: Pick<ClusterConfig, "nodes">): ClusterNodeConfig {
   const first = controlPlaneNodes(cluster)[0];
-  if (!first) throw new Error("cluster.nodes has no control-plane node");
+  // Only reachable with args that skipped the config checks, which require a control plane.
+  if (!first) throw new Error("cluster.nodes has no node with role controlplane (args not validated by config/checks.ts)");
   return first;
 }
 

@@ -13,6 +13,13 @@ import { nodeMacAddress, prefixLength } from "./topology";
  *   snippet files, whose ids force a new VM (bpg/terraform-provider-proxmox#1636, #2901);
  * - tags are sorted and de-duplicated as Proxmox stores them (no perpetual diff);
  * - `migrate: true` moves the VM when its host changes instead of re-creating it.
+ *
+ * The provider never reboots a node (`rebootAfterUpdate: false`). With CPU and memory hotplug off,
+ * a resize only takes effect on a cold restart, and the provider's default would restart every
+ * resized VM at once: all control planes down together, and etcd loses quorum. Instead the change
+ * stays pending in Proxmox (the provider warns) and the operator restarts the nodes one at a time
+ * from Proxmox (`qm reboot <vmid>`, not `talosctl reboot`: a guest reboot keeps the QEMU process
+ * and its old hardware), waiting for `talosctl health` between nodes.
  */
 
 /** The system disk's bus. Talos installs to /dev/sda on virtio-scsi (cluster.installDisk). */
@@ -35,6 +42,8 @@ export function nodeVmArgs(
     tags: vmTags(cluster, node),
     onBoot: true,
     started: true,
+    // See the header: resizes wait for a rolling restart by hand.
+    rebootAfterUpdate: false,
     migrate: true,
     // Proxmox refuses to delete a protected VM, as a second lock next to Pulumi's `protect`.
     protection: true,
@@ -99,6 +108,22 @@ export function nodeVmArgs(
   };
 }
 
+/**
+ * Resource options of a node's VM. `deleteBeforeReplace`: a replacement VM has the same `vmId`,
+ * which Proxmox refuses while the old VM exists (Pulumi's default creates the new one first).
+ * A replacement also needs `protect` and the VM's own `protection` lifted by hand first.
+ */
+export function nodeVmOptions(opts: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
+  return {
+    ...opts,
+    protect: true,
+    deleteBeforeReplace: true,
+    // The image only seeds the disk at creation. A new Talos version (new file id) must not
+    // re-create a running node; Talos upgrades itself with `talosctl upgrade`.
+    ignoreChanges: [`disks[0].fileId`],
+  };
+}
+
 export function createNodeVm(
   name: string,
   cluster: ClusterConfig,
@@ -106,11 +131,5 @@ export function createNodeVm(
   image: proxmoxve.download.File,
   opts: pulumi.CustomResourceOptions,
 ): proxmoxve.VmLegacy {
-  return new proxmoxve.VmLegacy(`${name}-vm-${node.name}`, nodeVmArgs(cluster, node, image.id), {
-    ...opts,
-    protect: true,
-    // The image only seeds the disk at creation. A new Talos version (new file id) must not
-    // re-create a running node; Talos upgrades itself with `talosctl upgrade`.
-    ignoreChanges: [`disks[0].fileId`],
-  });
+  return new proxmoxve.VmLegacy(`${name}-vm-${node.name}`, nodeVmArgs(cluster, node, image.id), nodeVmOptions(opts));
 }

@@ -5,6 +5,15 @@ import { cidrv4, dnsLabel, expected, ipv4, positiveInt } from "./primitives";
 /** The qemu-guest-agent-only schematic from the Talos Image Factory (Talos Proxmox guide). */
 export const defaultSchematicId = "ce4c980550dd2ab1b17bbf2b08801c7eb59418eafe8f279833297925d67c7515";
 
+/** A whole number with a floor above 0: one check, so a negative value gives one message, not two. */
+function wholeNumberFrom(minimum: number, message: string) {
+  return z
+    .number({ error: expected("must be a whole number") })
+    // abort: a fraction gets "whole number" alone, not also the floor message.
+    .int({ error: expected("must be a whole number"), abort: true })
+    .min(minimum, { error: expected(message) });
+}
+
 /** A Talos machine config patch: a partial machine config merged over the generated one. */
 const machinePatch = z.record(z.string(), z.unknown());
 
@@ -20,13 +29,20 @@ export const clusterNode = z.strictObject({
   role: z.enum(["controlplane", "worker"], { error: expected("must be controlplane or worker") }),
   /** Name of a host in home-platform:proxmox.hosts. */
   host: dnsLabel,
-  /** Static address inside cluster.network.cidr. */
+  /**
+   * Static address inside cluster.network.cidr. Fixed once the node exists, like name and vmId:
+   * the apply command would talk to the new address before the node has it, and the API server
+   * certificate, the talosconfig endpoints and etcd all carry the old one.
+   */
   ip: ipv4,
   cores: positiveInt,
-  /** Dedicated memory in MiB; Talos needs at least 2 GiB, and no ballooning is used. */
-  memoryMiB: positiveInt.min(2048, { error: expected("must be at least 2048 (Talos needs 2 GiB)") }),
+  /**
+   * Dedicated memory in MiB; Talos needs at least 2 GiB, and no ballooning is used. Like cores, a
+   * change reaches a running node only when it is restarted from Proxmox, one node at a time (vm.ts).
+   */
+  memoryMiB: wholeNumberFrom(2048, "must be at least 2048 (Talos needs 2 GiB)"),
   /** System disk size in GiB. Growing it resizes in place; shrinking is refused by Proxmox. */
-  diskGiB: positiveInt.min(10, { error: expected("must be at least 10 (GiB)") }),
+  diskGiB: wholeNumberFrom(10, "must be at least 10 (GiB)"),
   /** Datastore for the system disk. Defaults to "local-lvm". */
   datastore: z.string().min(1).default("local-lvm"),
   /** Extra Proxmox tags (sorted on the VM so Proxmox shows no diff). */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { crossFieldChecks } from "../checks";
+import { crossFieldChecks, issuePaths, touches, type CheckedConfig, type CrossFieldCheck } from "../checks";
 import { clusterSchema } from "./cluster";
 import { observabilitySchema } from "./observability";
 import { timezone } from "./primitives";
@@ -8,8 +8,6 @@ import { runnersSchema } from "./runners";
 import { secretsSourceSchema } from "./secrets";
 import { securitySchema } from "./security";
 import { s3Schema } from "./storage";
-
-const crossCheckedSections = new Set(["proxmox", "cluster", "observability"]);
 
 /**
  * Everything the program reads from stack config, keyed by the config key without the
@@ -28,13 +26,21 @@ export const platformConfigSchema = z
     security: securitySchema.prefault({}),
     runners: runnersSchema,
   })
-  .check(
-    z.superRefine(crossFieldChecks, {
-      // Cross-field rules need the sections they compare to be well-formed; problems elsewhere
-      // (a typo under runners, say) must not hide them, so every problem is reported at once.
-      when: (payload) => payload.issues.every((issue) => !crossCheckedSections.has(String(issue.path?.[0]))),
-    }),
+  .check(...crossFieldChecks.map(asZodCheck));
+
+/**
+ * Each cross-field rule is its own check, gated only on what it reads: problems elsewhere must not
+ * hide it (every problem is reported at once), while a rule never runs on a value it would misread.
+ */
+function asZodCheck(check: CrossFieldCheck) {
+  return z.superRefine<CheckedConfig>(
+    (config, ctx) => check.run(config, (path, message) => ctx.addIssue({ code: "custom", path, message })),
+    {
+      when: (payload) =>
+        payload.issues.every((issue) => issuePaths(issue as Parameters<typeof issuePaths>[0]).every((path) => check.reads.every((read) => !touches(path, read)))),
+    },
   );
+}
 
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;
 export type { ClusterConfig, ClusterNodeConfig } from "./cluster";

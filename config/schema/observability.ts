@@ -82,8 +82,19 @@ export const observabilitySchema = z.strictObject({
     .prefault({}),
   grafana: z
     .strictObject({
-      /** Hostname Grafana is reached at (reported in the grafanaUrl output). */
+      /**
+       * Hostname Grafana is reached at: Grafana's root_url and the grafanaUrl output become
+       * https://<hostname>. This program creates no Ingress or HTTPRoute for it; your own
+       * ingress controller or Gateway must serve that hostname and forward to the Grafana
+       * Service (see ingressNamespace). Without it, grafanaUrl is the in-cluster Service URL.
+       */
       hostname: z.string().min(1).optional(),
+      /**
+       * Namespace of the ingress controller or Gateway proxy pods that forward to Grafana.
+       * Grafana's NetworkPolicy then admits them on its HTTP port; without it, only the node
+       * network (kubectl port-forward, host-network proxies) may connect. Defaults to none.
+       */
+      ingressNamespace: dnsLabel.optional(),
       resources: resourcesWithDefault("50m", "256Mi", "512Mi"),
     })
     .prefault({}),

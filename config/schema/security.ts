@@ -46,7 +46,8 @@ export const securitySchema = z.strictObject({
       /**
        * Namespaces that run CI jobs, where running binaries from /tmp (`go test` does) and switching
        * to root (`sudo` in a job) are normal: AbnormalProcessExecution and PrivilegeEscalationDetected
-       * skip them. Their events are still exported and counted. Defaults to none.
+       * skip them. Their events are still exported and counted. The runners' own namespace is added
+       * by the program when runners are enabled; list only other CI namespaces here. Defaults to none.
        */
       ciNamespaces: z.array(dnsLabel).default([]),
     })

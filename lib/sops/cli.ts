@@ -70,7 +70,7 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     return 2;
   }
   try {
-    const doc = await decryptFile(args.file, { ageKeyFile: args.ageKeyFile });
+    const doc = await decryptFile(args.file, { ageKeyFile: args.ageKeyFile, ageKeyFileHint: "pass --age-key-file <path>" });
     out.write(`${toJson(doc)}\n`);
     return 0;
   } catch (e) {

@@ -49,7 +49,7 @@ export async function decryptText(text: string, format: SopsFormat, opts: Decryp
   const meta = parseMetadata(loaded.metadata, file);
   const stanzas = requireAge(meta, file);
   const found: DiscoveredIdentities = discoverIdentities(opts, file);
-  const key = await unwrapDataKey(stanzas, found, file);
+  const key = await unwrapDataKey(stanzas, found, file, opts.ageKeyFileHint);
   return decryptLoaded(loaded, meta, key, file).document;
 }
 

@@ -17,6 +17,12 @@ import type { AgeStanza } from "./metadata";
 export interface IdentityOptions {
   /** A key file named by the caller (the stack's `secrets.ageKeyFile`); relative to the cwd. */
   ageKeyFile?: string;
+  /**
+   * How the caller's user names that key file, for the "no identity" message: the CLI says
+   * `--age-key-file`, the program its stack config key. Without it the message only names the
+   * environment variables.
+   */
+  ageKeyFileHint?: string;
   /** Where to read SOPS_AGE_KEY*, HOME and XDG_CONFIG_HOME; defaults to process.env. */
   env?: NodeJS.ProcessEnv;
   /** Picks sops' per-OS default key path; defaults to process.platform. */
@@ -126,13 +132,14 @@ export async function decryptAgeArmored(armored: string, identities: string[]): 
 }
 
 /** Tries every age stanza of the file with every identity; returns the 32-byte data key. */
-export async function unwrapDataKey(stanzas: AgeStanza[], found: DiscoveredIdentities, file: string): Promise<Uint8Array> {
+export async function unwrapDataKey(stanzas: AgeStanza[], found: DiscoveredIdentities, file: string, ageKeyFileHint?: string): Promise<Uint8Array> {
   const all = found.sources.flatMap((s) => s.identities);
   if (all.length === 0) {
+    const remedy = ageKeyFileHint ? `set SOPS_AGE_KEY or SOPS_AGE_KEY_FILE, or ${ageKeyFileHint}` : "set SOPS_AGE_KEY or SOPS_AGE_KEY_FILE";
     throw new SopsError(
       "no-identities",
       file,
-      "no age identity to decrypt with: set SOPS_AGE_KEY or SOPS_AGE_KEY_FILE, or set home-platform:secrets.ageKeyFile in the stack file " +
+      `no age identity to decrypt with: ${remedy} ` +
         `(looked at: ${found.searched.length > 0 ? found.searched.join(", ") : "nothing; no HOME or XDG_CONFIG_HOME set"})`,
     );
   }

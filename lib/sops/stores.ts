@@ -238,10 +238,12 @@ function loadDotenv(text: string, file: string): LoadedFile {
     const eq = line.indexOf("=");
     if (eq === -1) throw parseError(file, `dotenv line ${i + 1} is not KEY=VALUE`);
     const key = line.slice(0, eq);
-    const value = line.slice(eq + 1);
+    // sops (stores/dotenv/store.go LoadPlainFile) turns every literal "\n" into a newline, in
+    // data values too: a cleartext value's MAC is computed over the unescaped text.
+    const value = line.slice(eq + 1).replaceAll("\\n", "\n");
     if (key.startsWith("sops_")) {
       hasMetadata = true;
-      // Metadata values are stored with newlines escaped (armored keys are multi-line).
+      // Metadata is unescaped a second time (stores.DecodeNewLines), as sops does.
       flat[key.slice("sops_".length)] = value.replaceAll("\\n", "\n");
     } else {
       entries.push({ kind: "entry", key, value: { kind: "scalar", scalar: { type: "str", value } } });

@@ -25,15 +25,27 @@ export const namespacePodSecurity: ResourceRule = {
 };
 
 /**
+ * Why each platform workload needs a privileged namespace. One text per workload: the stacks
+ * record it in their namespace's `home-platform.dev/privileged-reason` annotation, and the
+ * allowlist below names the same reason, so the two never drift apart.
+ */
+export const privilegedReasons = {
+  tetragon: "Tetragon: privileged hostNetwork DaemonSet loading eBPF programs, with /sys/fs/bpf, /proc and tracefs from the host",
+  logCollector: "Log collector: reads every pod's logs from the nodes' /var/log (hostPath)",
+  runners: "CI runners: docker-in-docker needs a privileged container",
+  nodeExporter: "node-exporter: the host's network, PID namespace and filesystem for node metrics",
+} as const;
+
+/**
  * Namespaces that may be privileged, with the workload that needs it. Keys are the namespace
  * names the config schemas default to; an operator who renames one adds it through the pack's
  * config (`privilegedNamespaces`) or the plan's options, with a reason.
  */
 export const defaultPrivilegedNamespaces: Readonly<Record<string, string>> = {
-  security: "Tetragon: privileged hostNetwork DaemonSet loading eBPF programs, with /sys/fs/bpf, /proc and tracefs from the host",
-  "logging-collector": "Log collector: reads every pod's logs from the nodes' /var/log (hostPath)",
-  "forgejo-runners": "CI runners: docker-in-docker needs a privileged container",
-  "monitoring-node-exporter": "node-exporter: the host's network, PID namespace and filesystem for node metrics",
+  security: privilegedReasons.tetragon,
+  "logging-collector": privilegedReasons.logCollector,
+  "forgejo-runners": privilegedReasons.runners,
+  "monitoring-node-exporter": privilegedReasons.nodeExporter,
 };
 
 /**

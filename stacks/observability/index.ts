@@ -41,7 +41,10 @@ export class ObservabilityStack extends pulumi.ComponentResource {
   readonly logsNamespace: pulumi.Output<string>;
   /** In-cluster URLs of Grafana's datasources. */
   readonly grafanaDatasources: pulumi.Output<DatasourceUrls>;
-  /** https://<grafana.hostname>, or the in-cluster Service URL when no hostname is configured. */
+  /**
+   * https://<grafana.hostname>, where the operator's own ingress or Gateway serves Grafana (this
+   * stack creates no Ingress or route), or the in-cluster Service URL when no hostname is configured.
+   */
   readonly grafanaUrl: pulumi.Output<string>;
   /** Where network devices send syslog. */
   readonly syslogEndpoint: pulumi.Output<SyslogEndpoint>;
@@ -52,7 +55,12 @@ export class ObservabilityStack extends pulumi.ComponentResource {
     super("home-platform:observability:ObservabilityStack", name, {}, opts);
     const { config } = args;
 
-    const monitoring = new PlatformNamespace(`${name}-monitoring`, { name: config.namespace, podSecurity: "restricted" }, { parent: this });
+    // Prometheus, Alertmanager, the Thanos store gateway and compactor keep their data in PVCs here.
+    const monitoring = new PlatformNamespace(
+      `${name}-monitoring`,
+      { name: config.namespace, podSecurity: "restricted", holdsState: true },
+      { parent: this },
+    );
     this.namespace = monitoring.name;
 
     const metrics = deployMetrics(
@@ -78,7 +86,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         config,
         timezone: args.timezone,
         nodeCidr: args.nodeCidr,
-        monitoringNamespace: monitoring.name,
+        monitoringNamespace: config.namespace,
         monitoringCrds: metrics.kubePrometheusStack,
       },
       this,

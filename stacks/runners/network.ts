@@ -1,5 +1,5 @@
 import * as ipaddr from "ipaddr.js";
-import { cidr, outside, tcp, type Labels, type Peer, type PolicyDefinition } from "../../lib/network-policy";
+import { apiServerPorts, cidr, outside, tcp, type Labels, type Peer, type PolicyDefinition } from "../../lib/network-policy";
 
 /**
  * Where CI jobs may connect. Jobs run inside the dind sidecar, and Docker masquerades their
@@ -23,13 +23,6 @@ export const nonPublicRanges = [
 
 /** Where the Kubernetes API may be when the caller does not say: the cluster's networks are private. */
 export const privateRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
-
-/**
- * The API server's ports: 443 is the `kubernetes` Service's, 6443 the API server's on the nodes.
- * Which one a policy sees depends on whether the CNI matches before or after the Service is
- * translated (Cilium and Calico: after, so node address and 6443).
- */
-export const apiServerPorts = [443, 6443] as const;
 
 /** `cidr` with host bits cleared ("192.168.35.7/24" → "192.168.35.0/24"); throws on anything but IPv4. */
 export function normaliseCidr(cidr: string): string {

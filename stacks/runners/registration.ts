@@ -9,11 +9,12 @@ import { objectNames } from "./values";
  * The chart's Job reads the token from Helm values. Ours reads it from a Secret through
  * `secretKeyRef`, so the token exists in exactly one Kubernetes object and never in values, Helm's
  * release record or a pod spec. The Job mirrors the chart's two steps: `forgejo-runner register`
- * writes `.runner`, then kubectl stores it in the credentials Secret the chart mounts.
+ * writes `.runner` (and the merge patch that carries it), then kubectl applies that patch to the
+ * credentials Secret the chart mounts.
  *
  * Registration happens once. The registration token only matters until `.runner` exists; after
  * that the runner authenticates with the identity inside `.runner`. A re-run (the Job is replaced
- * when its spec changes) finds `.runner` in place and does nothing, so registering again means
+ * when its spec changes) finds `.runner` in place and applies an empty patch, so registering again means
  * clearing that Secret first (docs/operating.md).
  */
 
@@ -38,24 +39,39 @@ const unprivileged = {
 
 const smallResources = { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } };
 
-// No `set -x` in either script: tracing would print the token into the Job's logs.
+/** Where the register step leaves the merge patch for the store step (the shared `data` volume). */
+export const patchFile = "/data/patch.json";
+
+// No `set -x`: tracing would print the token into the Job's logs. The patch is built here, in the
+// runner image that has a shell and base64, because the kubectl image may have neither (it is
+// distroless); the store step then runs kubectl with a plain argv. It goes through a file, not
+// the command line, so `.runner` never shows in a process list. Already registered: the patch is
+// the empty merge patch `{}`, so the store step succeeds without changing anything.
 const registerScript = [
   "set -eu",
-  'if [ -s /current/.runner ]; then echo "runner already registered; keeping its identity"; exit 0; fi',
+  `if [ -s /current/.runner ]; then echo "runner already registered; keeping its identity"; printf '{}' > ${patchFile}; exit 0; fi`,
   "cd /data",
   'forgejo-runner register --no-interactive --instance "$FORGEJO_INSTANCE" --name "$RUNNER_NAME" --labels "$RUNNER_LABELS" --token "$REGISTRATION_TOKEN"',
   'test -s /data/.runner || { echo "registration wrote no .runner file" >&2; exit 1; }',
+  `printf '{"data":{".runner":"%s"}}' "$(base64 -w0 /data/.runner)" > ${patchFile}`,
 ].join("\n");
 
-// The patch goes through a file, not the command line, so `.runner` never shows in a process list.
-const storeScript = [
-  "set -eu",
-  'if [ ! -s /data/.runner ]; then echo "nothing new to store"; exit 0; fi',
-  `printf '{"data":{".runner":"%s"}}' "$(base64 -w0 /data/.runner)" > /tmp/patch.json`,
-  'kubectl --namespace "$POD_NAMESPACE" patch secret "$CREDENTIALS_SECRET" --type merge --patch-file /tmp/patch.json >/dev/null',
-  "rm -f /tmp/patch.json",
-  'echo "stored the runner identity in secret $CREDENTIALS_SECRET"',
-].join("\n");
+/**
+ * The store step's argv: no shell. `$(POD_NAMESPACE)` is expanded by the kubelet from the
+ * container's env, not by a shell.
+ */
+const storeCommand = [
+  "kubectl",
+  "--namespace",
+  "$(POD_NAMESPACE)",
+  "patch",
+  "secret",
+  objectNames.credentialsSecret,
+  "--type",
+  "merge",
+  "--patch-file",
+  patchFile,
+];
 
 /** The only API access registration needs: read and patch the one Secret it fills. */
 export function registrationRoleRules(): k8s.types.input.rbac.v1.PolicyRule[] {
@@ -112,9 +128,8 @@ export function registrationJobSpec(config: RunnersConfig): k8s.types.input.batc
           {
             name: "store",
             image: imageRef(images.kubectl),
-            command: ["sh", "-c", storeScript],
+            command: storeCommand,
             env: [
-              { name: "CREDENTIALS_SECRET", value: objectNames.credentialsSecret },
               { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
               { name: "HOME", value: "/tmp" },
             ],

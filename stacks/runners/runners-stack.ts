@@ -5,6 +5,7 @@ import type { RunnersConfig } from "../../config/schema";
 import { workloadRequest, type WorkloadRequest } from "../../lib/capacity";
 import { pinnedRelease } from "../../lib/helm";
 import { createNetworkPolicies } from "../../lib/network-policy";
+import { privilegedReasons } from "../../policy/rules/pod-security";
 import { charts } from "../../versions";
 import { runnerNetworkPolicies } from "./network";
 import { registrationJobSpec, registrationPodLabels, registrationRoleRules, tokenKey } from "./registration";
@@ -47,7 +48,7 @@ export class RunnersStack extends pulumi.ComponentResource {
 
     const ns = new PlatformNamespace(
       `${name}-namespace`,
-      { name: config.namespace, podSecurity: "privileged", privilegedReason: "docker-in-docker needs privileged" },
+      { name: config.namespace, podSecurity: "privileged", privilegedReason: privilegedReasons.runners },
       { parent: this },
     );
     const namespace = ns.name;

@@ -15,13 +15,26 @@ const window = "5m";
 const runbook = (anchor: string) => `stacks/security/README.md#${anchor}`;
 
 /**
+ * How far back a series counts as "seen before". A series missing this long is treated as new.
+ * Longer than any scrape gap we expect (a Prometheus or agent restart), short enough that a
+ * pod-scoped series is long gone.
+ */
+const seenBefore = "1h";
+
+/**
  * Events counted by a counter over the window, including the first ones of a series. Tetragon
  * creates a series (per pod, binary, policy) only when its first event happens, so the counter
  * starts at 1 and `increase()` alone would report 0: a one-off escalation would never alert. A
- * series that did not exist a window ago counts with its whole value instead.
+ * series never seen before the window counts with its whole value instead.
+ *
+ * "Never seen" is `last_over_time(…[1h] offset 5m)`, not `… offset 5m`: after a scrape gap the
+ * series is missing at the window's start too, and the plain offset would count its whole value
+ * again and fire for every series with no new event. This needs no `up` series or job label, so
+ * it works for Tetragon and kube-apiserver alike. An event that happened inside a gap is not
+ * counted (increase() sees only the samples after it); the event still reaches the logs.
  */
 export function eventsInWindow(selector: string): string {
-  return `(${selector} unless ${selector} offset ${window}) or increase(${selector}[${window}])`;
+  return `(${selector} unless last_over_time(${selector}[${seenBefore}] offset ${window})) or increase(${selector}[${window}])`;
 }
 
 /** `metric{matchers}` with an optional `namespace!~"a|b"` exclusion. */
@@ -66,8 +79,12 @@ export function droppedEventRates(range = window): string {
  */
 export const authAttemptsSelector = '{__name__=~"authentication_attempts(_total)?", result="failure"}';
 
-export function securityAlertGroups(config: SecurityConfig): RuleGroup[] {
-  const { alerts } = config;
+/**
+ * @param ciNamespaces CI namespaces known to the program (the runners' namespace), skipped like
+ *   the configured `alerts.ciNamespaces` so the two cannot drift apart.
+ */
+export function securityAlertGroups(config: SecurityConfig, ciNamespaces: readonly string[] = []): RuleGroup[] {
+  const alerts = { ...config.alerts, ciNamespaces: [...new Set([...config.alerts.ciNamespaces, ...ciNamespaces])] };
   const scratch = scratchDirectories.join("|");
   const rules: AlertRule[] = [
     {
@@ -78,7 +95,7 @@ export function securityAlertGroups(config: SecurityConfig): RuleGroup[] {
       severity: "critical",
       category,
       summary: "A container process raised its privileges",
-      description: `${where} switched to root (setuid/setgid family), created a user namespace without privileges, or used a dangerous capability ({{ $value }} events in ${window}).`,
+      description: `${where} switched to root (setuid/setgid family or root credentials without CAP_SETUID), created a user namespace without privileges, or used a dangerous capability ({{ $value }} events in ${window}).`,
       runbook: runbook("privilegeescalationdetected"),
     },
     {

@@ -1,3 +1,5 @@
+import { grafanaPlugins } from "../../versions";
+import { datasourceUids } from "../observability/metrics/grafana";
 import { policyNames } from "./tracing-policies";
 import { droppedEventRates } from "./alerts";
 
@@ -13,10 +15,13 @@ export interface DatasourceRef {
   readonly uid: string;
 }
 
-/** Agreed with the observability stack (issue #5): its provisioned datasources carry these uids. */
+/**
+ * The datasources the observability stack provisions, by its own uids and plugin id, so a rename
+ * there follows here. Metrics come from Thanos, which holds the long history.
+ */
 export const datasources = {
-  logs: { type: "victoriametrics-logs-datasource", uid: "victorialogs" },
-  metrics: { type: "prometheus", uid: "thanos" },
+  logs: { type: grafanaPlugins.victoriaLogsDatasource.id, uid: datasourceUids.victoriaLogs },
+  metrics: { type: "prometheus", uid: datasourceUids.thanos },
 } as const satisfies Record<string, DatasourceRef>;
 
 /** VictoriaLogs query types (victorialogs-datasource `QueryType`): raw logs, one stats table, stats over time. */

@@ -6,6 +6,7 @@ import { prometheusRule } from "../../lib/alerting";
 import type { WorkloadRequest } from "../../lib/capacity";
 import { pinnedRelease } from "../../lib/helm";
 import { networkPolicySpec, purposeAnnotation } from "../../lib/network-policy";
+import { privilegedReasons } from "../../policy/rules/pod-security";
 import { charts } from "../../versions";
 import { prometheusRuleName, securityAlertGroups } from "./alerts";
 import { eventQuery, securityDashboard } from "./dashboard";
@@ -25,11 +26,12 @@ export interface SecurityStackArgs {
   readonly monitoringNamespace: pulumi.Input<string>;
   /** Namespace of the log collector and VictoriaLogs, named in the dashboard for whoever debugs it. */
   readonly logsNamespace: pulumi.Input<string>;
+  /** Namespaces of this platform that run CI jobs (the runners'): skipped by the CI-noisy alerts, with `alerts.ciNamespaces`. */
+  readonly ciNamespaces?: readonly string[];
 }
 
-/** Why the namespace is privileged; recorded on it for reviewers and the policy pack. */
-export const privilegedReason =
-  "Tetragon's agent is a privileged hostNetwork DaemonSet: it loads eBPF programs and mounts /sys/fs/bpf, /proc and tracefs from the host";
+/** Why the namespace is privileged; recorded on it for reviewers, the same text the policy pack's allowlist gives. */
+export const privilegedReason = privilegedReasons.tetragon;
 
 /**
  * Runtime security: Tetragon (agent DaemonSet + operator) tuned for Talos, the TracingPolicies
@@ -93,7 +95,7 @@ export class SecurityStack extends pulumi.ComponentResource {
 
     prometheusRule(
       `${name}-alerts`,
-      { name: prometheusRuleName, namespace: namespace.name, groups: securityAlertGroups(config) },
+      { name: prometheusRuleName, namespace: namespace.name, groups: securityAlertGroups(config, args.ciNamespaces) },
       { parent: this, dependsOn: afterUpstream(namespace) },
     );
 

@@ -1,4 +1,4 @@
-import { cidr, pods, tcp, type PolicyDefinition } from "../../lib/network-policy";
+import { apiServerPorts, cidr, pods, tcp, type PolicyDefinition } from "../../lib/network-policy";
 import { podLabels as monitoringPodLabels } from "../observability/metrics/names";
 
 /**
@@ -13,10 +13,8 @@ export const operatorPodLabels = { "app.kubernetes.io/name": "tetragon-operator"
 /** The chart's metrics ports (`tetragon.prometheus.port`, `tetragonOperator.prometheus.port`). */
 export const metricsPorts = { agent: 2112, operator: 2113 } as const;
 
-const kubeApiserverPort = 6443;
-
 export interface SecurityPolicyInputs {
-  /** Cluster ranges; the control-plane nodes (the API server after Service translation) are among them. */
+  /** Cluster ranges: the control-plane nodes and the `kubernetes` Service's address are among them. */
   readonly clusterCidrs: readonly string[];
   /** Namespace of Prometheus, which scrapes the operator. */
   readonly monitoringNamespace: string;
@@ -33,6 +31,6 @@ export function operatorNetworkPolicy(inputs: SecurityPolicyInputs): PolicyDefin
     ...operatorPolicy,
     podSelector: operatorPodLabels,
     ingress: [{ peers: [pods(monitoringPodLabels.prometheus, inputs.monitoringNamespace)], ports: tcp(metricsPorts.operator) }],
-    egress: [{ peers: inputs.clusterCidrs.map((block) => cidr(block)), ports: tcp(kubeApiserverPort) }],
+    egress: [{ peers: inputs.clusterCidrs.map((block) => cidr(block)), ports: tcp(...apiServerPorts) }],
   };
 }

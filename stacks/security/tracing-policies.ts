@@ -6,9 +6,10 @@ import type { Kprobe, MatchAction, MatchNamespace, Selector, TracingPolicy } fro
  * examples/quickstart/network_egress_cluster.yaml, examples/policylibrary/privileges/privileges-raise.yaml).
  *
  * Observe by default: every selector posts an event. With `enforce`, only the selectors whose
- * match is unambiguous switch to Sigkill (writes to credential files, setuid/setgid to root,
- * connections to sensitive ports); the broad ones (egress anywhere outside the cluster, capability
- * use) keep reporting, because killing on them would take down ordinary workloads.
+ * match is unambiguous switch to Sigkill (writes to credential files, connections to sensitive
+ * ports); the broad ones (egress anywhere outside the cluster, setuid/setgid to root, root
+ * credentials, capability use) keep reporting, because killing on them would take down ordinary
+ * workloads.
  */
 
 export const policyNames = {
@@ -145,15 +146,13 @@ export const watchedCapabilities: Readonly<Record<string, number>> = {
 const tetragonBinary = "/usr/bin/tetragon";
 
 /**
- * setuid/setgid to root, unprivileged user namespaces and dangerous capability use, from containers.
- *
- * `commit_creds` is deliberately not hooked: it runs on every execve and fork (Tetragon's policy
- * library warns about its volume) and its `cred` argument cannot be filtered for uid 0 in the
- * kernel, so it would report every exec. Raising privileges through a setuid or file-capability
- * binary is still visible: with `enableProcessCred` every exec event carries
- * `binary_properties.privileges_changed`.
+ * setuid/setgid to root, root credentials committed to a process that had no CAP_SETUID,
+ * unprivileged user namespaces and dangerous capability use, from containers.
  */
-export function privilegeEscalationPolicy(inputs: Pick<TracingPolicyInputs, "enforce">): TracingPolicy {
+export function privilegeEscalationPolicy(): TracingPolicy {
+  // No `enforce` here: every selector only reports. The setuid selectors cannot tell an
+  // escalation from a process that is root already (`su`/`runuser` run as root, daemons resetting
+  // their ids before dropping them), and killing those would break ordinary images.
   const setIdProbes: Kprobe[] = setIdCalls.map(({ call, argCount, idArgs }) => ({
     call,
     syscall: false,
@@ -163,9 +162,35 @@ export function privilegeEscalationPolicy(inputs: Pick<TracingPolicyInputs, "enf
     selectors: idArgs.map((index) => ({
       matchArgs: [{ index, operator: "Equal" as const, values: ["0"] }],
       matchNamespaces: [inContainer],
-      matchActions: [enforceable(inputs.enforce)],
+      matchActions: [observe],
     })),
   }));
+  /*
+   * The kernel's single point where a task gets new credentials: setuid-family calls, setuid-root
+   * execs and kernel exploits (`commit_creds(prepare_kernel_cred(0))`) all end here. It also runs
+   * on every execve and fork, so it is filtered in the kernel, as Tetragon's process-creds
+   * examples do with matchNamespaces and rateLimit, and further:
+   * - the new credentials' effective uid is 0 (`resolve` reads `cred->euid` through BTF), and
+   * - the caller has no CAP_SETUID in its effective set, which a non-root process normally lacks
+   *   and a root one normally has. Tetragon cannot read the caller's uid in a selector; this is the
+   *   nearest in-kernel test for "was not root".
+   * What still matches without being an attack: a root container that dropped every capability
+   * reports its new processes (once a minute per process); the runbook says to run it non-root.
+   */
+  const rootCredentials: Kprobe = {
+    call: "commit_creds",
+    syscall: false,
+    message: "Container process without CAP_SETUID received root credentials (commit_creds)",
+    args: [{ index: 0, type: "int", resolve: "euid.val", label: "new_euid" }],
+    selectors: [
+      {
+        matchArgs: [{ index: 0, operator: "Equal", values: ["0"] }],
+        matchCapabilities: [{ type: "Effective", operator: "NotIn", values: ["CAP_SETUID"] }],
+        matchNamespaces: [inContainer],
+        matchActions: [observe],
+      },
+    ],
+  };
   const userNamespace: Kprobe = {
     call: "create_user_ns",
     syscall: false,
@@ -203,6 +228,7 @@ export function privilegeEscalationPolicy(inputs: Pick<TracingPolicyInputs, "enf
   };
   return policy(policyNames.privilegeEscalation, "Container processes raising their privileges", [
     ...setIdProbes,
+    rootCredentials,
     userNamespace,
     capabilityUse,
   ]);
@@ -210,7 +236,7 @@ export function privilegeEscalationPolicy(inputs: Pick<TracingPolicyInputs, "enf
 
 /** Every policy the stack deploys, in a stable order. */
 export function tracingPolicies(inputs: TracingPolicyInputs): TracingPolicy[] {
-  return [sensitiveFilesPolicy(inputs), networkEgressPolicy(inputs), privilegeEscalationPolicy(inputs)];
+  return [sensitiveFilesPolicy(inputs), networkEgressPolicy(inputs), privilegeEscalationPolicy()];
 }
 
 function policy(name: string, description: string, kprobes: Kprobe[]): TracingPolicy {

@@ -12,6 +12,8 @@ export interface KprobeArg {
   readonly type: ArgType;
   /** Field name in the exported event instead of the bare index. */
   readonly label?: string;
+  /** Read this field of the struct the argument points to (BTF path, e.g. `euid.val` of a `cred`). */
+  readonly resolve?: string;
 }
 
 export type MatchArgOperator = "Equal" | "Prefix" | "Postfix" | "Mask" | "DPort" | "DAddr" | "NotDAddr";

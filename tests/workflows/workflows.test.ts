@@ -155,6 +155,15 @@ describe.each(workflowNames)("%s workflow", (name) => {
     expect(final.env?.PULUMI_STATE_BUCKET).toBe("${{ vars.PULUMI_STATE_BUCKET }}");
   });
 
+  it(`runs the repository's policy pack in the live \`pulumi ${name === "deploy" ? "up" : "preview"}\``, () => {
+    const script = live.steps.find(runs(finalCommand[name]))!.run!;
+    const command = script.split("\n").find((line) => finalCommand[name].test(line))!;
+    const pack = command.match(/--policy-pack (\S+)/)?.[1];
+    expect(pack).toBe("policy");
+    // Relative to the checkout, where the step runs: the pack's manifest must be there.
+    expect(fs.existsSync(path.join(repoRoot, pack!, "PulumiPolicy.yaml"))).toBe(true);
+  });
+
   it("keeps the plan as an artifact", () => {
     const upload = checks.steps.find(usesAction(/\/upload-artifact@/));
     expect(String(upload?.with?.path)).toMatch(/plan\.json/);
@@ -202,7 +211,12 @@ describe("deploy", () => {
 
   it("has no pull-request condition, which would skip every deploy", () => {
     expect(workflow.text).not.toMatch(/github\.event\.pull_request/);
-    for (const [id, j] of jobs(workflow)) expect([id, j.if]).toEqual([id, undefined]);
+  });
+
+  it("runs every job only for main, so a manual run cannot deploy another branch", () => {
+    expect(Object.keys(workflow.doc.on).sort()).toEqual(["push", "workflow_dispatch"]);
+    for (const [id, j] of jobs(workflow)) expect([id, condition(j.if)]).toEqual([id, "github.ref == 'refs/heads/main'"]);
+    for (const step of steps(workflow)) expect(step.if).toBeUndefined();
   });
 
   it("never runs two deploys at once and never cancels one halfway", () => {

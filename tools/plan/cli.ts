@@ -42,9 +42,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   if (!args.debug) {
-    // Pulumi builds a stack trace for every resource and every internal promise, and the transpiler's source maps are applied to each
-    // through source maps; the plan never shows those traces without --debug. Measured on the real
-    // program: about a fifth of the plan's CPU time.
+    // Pulumi captures a stack trace for every resource and internal promise, each mapped through
+    // source maps; the plan never shows them without --debug, and they cost about a fifth of its CPU.
     process.setSourceMapsEnabled(false);
     Error.stackTraceLimit = 0;
   }

@@ -58,7 +58,7 @@ export class RecordingMonitor extends MockMonitor {
       const name = req.getName();
       const custom = req.getCustom();
       const parent = req.getParent() || undefined;
-      const urn = this.urnFor(parent, type, name);
+      const urn = urnFor(this.project, this.stack, parent, type, name);
       const inputs = decodeWire(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
       const plainInputs = plain(inputs);
       if (req.getTransformsList().length > 0) this.warnings.push(`${urn}: resource transforms are not applied by the plan`);
@@ -106,12 +106,18 @@ export class RecordingMonitor extends MockMonitor {
       callback(err, undefined);
     }
   }
+}
 
-  /** Same shape as the base class's private `newUrn`: parent type chain, then the name. */
-  private urnFor(parent: string | undefined, type: string, name: string): string {
-    const qualified = parent ? `${parent.split("::")[2]?.split("$").pop()}$${type}` : type;
-    return `urn:pulumi:${this.stack}::${this.project}::${qualified}::${name}`;
-  }
+/**
+ * The engine's URN (see `createUrn` in @pulumi/pulumi/resource.js): the parent's whole qualified
+ * type chain, then this type, except that the root Stack is never part of the chain. (The SDK's
+ * MockMonitor keeps only the parent's last type and does include the Stack, so its URNs differ
+ * from what `pulumi preview` would show.)
+ */
+export function urnFor(project: string, stack: string, parent: string | undefined, type: string, name: string): string {
+  const parentChain = parent?.split("::")[2];
+  const qualified = parentChain && parentChain !== "pulumi:pulumi:Stack" ? `${parentChain}$${type}` : type;
+  return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
 function plain(value: unknown): Record<string, unknown> {

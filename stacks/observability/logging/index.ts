@@ -4,7 +4,7 @@ import { PlatformNamespace } from "../../../components/platform-namespace";
 import type { ObservabilityConfig } from "../../../config/schema";
 import { type WorkloadRequest, workloadRequest } from "../../../lib/capacity";
 import { pinnedRelease } from "../../../lib/helm";
-import { networkPolicySpec, purposeAnnotation } from "../../../lib/network-policy";
+import { createNetworkPolicies } from "../../../lib/network-policy";
 import { charts } from "../../../versions";
 import { collectorNamespaceName, collectorRelease, victoriaLogsRelease, victoriaLogsUrlFor } from "./names";
 import { loggingNetworkPolicies } from "./network-policies";
@@ -28,8 +28,11 @@ export interface LoggingArgs {
   timezone: string;
   /** Node network: devices sending syslog live there, and so does kube-apiserver. */
   nodeCidr: string;
-  /** Where Prometheus and Grafana run; they may reach VictoriaLogs and the collector. */
-  monitoringNamespace: pulumi.Input<string>;
+  /**
+   * Where Prometheus and Grafana run; they may reach VictoriaLogs and the collector. A plain name:
+   * the policies select that namespace by its name label, which needs no ordering against it.
+   */
+  monitoringNamespace: string;
   /**
    * What installs the ServiceMonitor/PodMonitor CRDs (the kube-prometheus-stack release). Both
    * charts render a monitor, which Helm cannot install before the CRD exists, so both releases
@@ -41,8 +44,6 @@ export interface LoggingArgs {
 export interface Logging {
   /** The VictoriaLogs namespace. */
   namespace: pulumi.Output<string>;
-  /** In-cluster VictoriaLogs URL for Grafana's datasource (no path). */
-  victoriaLogsUrl: pulumi.Output<string>;
   syslogEndpoint: pulumi.Output<SyslogEndpoint>;
   workloadRequests: WorkloadRequest[];
 }
@@ -58,7 +59,8 @@ export function deployLogging(name: string, args: LoggingArgs, parent: pulumi.Re
 
   const logsNamespace = new PlatformNamespace(
     `${name}-namespace`,
-    { name: logsNamespaceName, podSecurity: "restricted" },
+    // VictoriaLogs' data volume is a PVC in this namespace.
+    { name: logsNamespaceName, podSecurity: "restricted", holdsState: true },
     { parent },
   );
   const collectorNs = new PlatformNamespace(
@@ -67,6 +69,27 @@ export function deployLogging(name: string, args: LoggingArgs, parent: pulumi.Re
     { parent },
   );
 
+  const policies = loggingNetworkPolicies({
+    logsNamespace: logsNamespaceName,
+    collectorNamespace,
+    monitoringNamespace: args.monitoringNamespace,
+    nodeCidr: args.nodeCidr,
+    syslog: vl.syslog,
+  });
+  const policiesIn = (where: "logs" | "collector") => policies.filter((p) => p.in === where).map((p) => p.definition);
+  // Logical names are `${name}-logs-<policy>` and `${name}-collector-<policy>`: changing these
+  // prefixes would replace every policy (briefly dropping its allow) on the next update.
+  const logsPolicies = createNetworkPolicies(`${name}-logs`, logsNamespace.name, policiesIn("logs"), {
+    parent,
+    dependsOn: [logsNamespace],
+  });
+  const collectorPolicies = createNetworkPolicies(`${name}-collector`, collectorNs.name, policiesIn("collector"), {
+    parent,
+    dependsOn: [collectorNs],
+  });
+
+  // Both releases wait for their namespace's allows: under default-deny the pods would otherwise
+  // start unable to receive (VictoriaLogs) or ship (collector) and fail their first probes.
   const victoriaLogs = pinnedRelease(
     `${name}-victoria-logs`,
     {
@@ -75,7 +98,7 @@ export function deployLogging(name: string, args: LoggingArgs, parent: pulumi.Re
       pin: charts.victoriaLogsSingle,
       values: victoriaLogsValues({ config: vl, storageClass: args.config.storageClass, timezone: args.timezone }),
     },
-    { parent, dependsOn: [logsNamespace, ...crds] },
+    { parent, dependsOn: [logsNamespace, ...logsPolicies, ...crds] },
   );
 
   pinnedRelease(
@@ -87,7 +110,7 @@ export function deployLogging(name: string, args: LoggingArgs, parent: pulumi.Re
       values: collectorValues({ config: vl, victoriaLogsUrl: victoriaLogsUrlFor(logsNamespaceName) }),
     },
     // After VictoriaLogs is ready, so the DaemonSet does not start with a backlog of failed sends.
-    { parent, dependsOn: [collectorNs, victoriaLogs, ...crds] },
+    { parent, dependsOn: [collectorNs, ...collectorPolicies, victoriaLogs, ...crds] },
   );
 
   const service = syslogServiceSpec(vl.syslog);
@@ -107,34 +130,8 @@ export function deployLogging(name: string, args: LoggingArgs, parent: pulumi.Re
     }
   }
 
-  const namespaces = { logs: logsNamespace, collector: collectorNs };
-  const policiesFor = (monitoringNamespace: string) =>
-    loggingNetworkPolicies({
-      logsNamespace: logsNamespaceName,
-      collectorNamespace,
-      monitoringNamespace,
-      nodeCidr: args.nodeCidr,
-      syslog: vl.syslog,
-    });
-  // Which policies exist (names, namespaces, purposes) does not depend on the monitoring
-  // namespace, only their peers do: the resources come from the configured name, each spec
-  // from the `monitoringNamespace` input once it resolves.
-  const monitoringNamespace = pulumi.output(args.monitoringNamespace);
-  policiesFor(args.config.namespace).forEach(({ in: where, definition }, index) => {
-    const namespace = namespaces[where];
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-${where}-${definition.name}`,
-      {
-        metadata: { name: definition.name, namespace: namespace.name, annotations: { [purposeAnnotation]: definition.purpose } },
-        spec: monitoringNamespace.apply((monitoring) => networkPolicySpec(policiesFor(monitoring)[index].definition)),
-      },
-      { parent, dependsOn: [namespace] },
-    );
-  });
-
   return {
     namespace: logsNamespace.name,
-    victoriaLogsUrl: logsNamespace.name.apply(victoriaLogsUrlFor),
     syslogEndpoint: pulumi.output(syslogEndpoint(vl.syslog)),
     workloadRequests: [
       workloadRequest("observability", "victoria-logs", 1, vl.resources),

@@ -4,6 +4,8 @@
  * one renames, and therefore recreates, the whole release.
  */
 
+import { serviceHost } from "../metrics/names";
+
 export const victoriaLogsRelease = "vls";
 export const collectorRelease = "vlc";
 
@@ -60,7 +62,10 @@ export function collectorNamespaceName(logsNamespace: string, configured: string
   return name;
 }
 
-/** In-cluster base URL of VictoriaLogs (no path): Grafana's datasource and the collector's remote write. */
+/**
+ * In-cluster base URL of VictoriaLogs (no path): Grafana's datasource and the collector's remote
+ * write. Fully qualified, like the metrics half's datasource URLs, so all four read alike.
+ */
 export function victoriaLogsUrlFor(namespace: string): string {
-  return `http://${victoriaLogsServiceName}.${namespace}.svc:${ports.victoriaLogsHttp}`;
+  return `http://${serviceHost(victoriaLogsServiceName, namespace)}:${ports.victoriaLogsHttp}`;
 }

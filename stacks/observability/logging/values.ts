@@ -1,4 +1,5 @@
 import type { ObservabilityConfig } from "../../../config/schema";
+import { dashboardSidecarLabel } from "../metrics/names";
 import { ports } from "./names";
 
 /**
@@ -78,6 +79,9 @@ export function victoriaLogsValues({ config, storageClass, timezone }: VictoriaL
       },
       serviceMonitor: { enabled: true },
     },
+    // The chart renders its single-node dashboard (matching the pinned server) as a ConfigMap in
+    // the release namespace; Grafana's sidecar collects it by this label from every namespace.
+    dashboards: { enabled: true, labels: { [dashboardSidecarLabel.key]: dashboardSidecarLabel.value } },
   };
 }
 

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ObservabilityConfig } from "../../../config/schema";
-import { grafanaDashboards, grafanaPlugins } from "../../../versions";
-import { secretKeys, secretNames, serviceHost, services } from "./names";
+import { grafanaPlugins } from "../../../versions";
+import { dashboardSidecarLabel, secretKeys, secretNames, serviceHost, services } from "./names";
 import { helperResources } from "./sizing";
 
 /**
@@ -13,11 +13,12 @@ import { helperResources } from "./sizing";
  * Query being the default, and defining them here means the URLs Grafana uses are the same ones
  * the stack exports.
  *
- * Dashboards: the cluster dashboards kube-prometheus-stack ships arrive as ConfigMaps labelled
- * `grafana_dashboard` (sidecar). The VictoriaLogs dashboard is not shipped by any chart and there
- * is no network here to vendor its JSON, so Grafana's init container downloads it from grafana.com
- * by id and pinned revision at deploy time (`dashboards` + `dashboardProviders`). Pods need
- * egress to grafana.com for that and for the plugin, which the NetworkPolicies allow.
+ * Dashboards: all arrive as ConfigMaps carrying `dashboardSidecarLabel`, which the dashboard
+ * sidecar collects from every namespace: kube-prometheus-stack's cluster dashboards (monitoring
+ * namespace), VictoriaLogs' single-node dashboard (rendered by the victoria-logs-single chart in
+ * the logs namespace, so it matches the pinned server version) and the security stack's. The
+ * sidecar reads them through the API server, so no dashboard is fetched from the internet; only
+ * the VictoriaLogs datasource plugin still comes from grafana.com.
  */
 
 /** In-cluster URLs of Grafana's datasources, exported by the stack. */
@@ -45,7 +46,10 @@ export function metricsDatasourceUrls(namespace: string): Omit<DatasourceUrls, "
   };
 }
 
-/** Where Grafana is reached: its hostname when one is configured, else the in-cluster Service. */
+/**
+ * Where Grafana is reached: https://<hostname> when one is configured (served by the operator's
+ * own ingress or Gateway; nothing here exposes it), else the in-cluster Service.
+ */
 export function grafanaUrl(grafana: ObservabilityConfig["grafana"], namespace: string): string {
   if (grafana.hostname) return `https://${grafana.hostname}`;
   const port = services.grafana.port === 80 ? "" : `:${services.grafana.port}`;
@@ -85,8 +89,6 @@ export function grafanaDatasources(urls: DatasourceUrls<pulumi.Input<string>>): 
   ];
 }
 
-const dashboardProvider = "victorialogs";
-
 export interface GrafanaValuesInput {
   readonly config: ObservabilityConfig;
   readonly namespace: string;
@@ -105,39 +107,13 @@ export function grafanaValues({ config, namespace, timezone, victoriaLogsUrl }: 
     plugins: [`${grafanaPlugins.victoriaLogsDatasource.id}@${grafanaPlugins.victoriaLogsDatasource.version}`],
     sidecar: {
       resources: helperResources.grafanaSidecar,
-      dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" },
+      // ALL: the VictoriaLogs dashboard lives in the logs namespace, next to its release.
+      dashboards: { enabled: true, label: dashboardSidecarLabel.key, labelValue: dashboardSidecarLabel.value, searchNamespace: "ALL" },
       datasources: { enabled: true, defaultDatasourceEnabled: false, alertmanager: { enabled: false } },
     },
     additionalDataSources: grafanaDatasources({ ...metricsDatasourceUrls(namespace), victoriaLogs: victoriaLogsUrl }),
     // Provisioned datasources removed from the list above are removed from Grafana too.
     prune: true,
-    dashboardProviders: {
-      "dashboardproviders.yaml": {
-        apiVersion: 1,
-        providers: [
-          {
-            name: dashboardProvider,
-            orgId: 1,
-            folder: "VictoriaLogs",
-            type: "file",
-            disableDeletion: true,
-            editable: false,
-            options: { path: `/var/lib/grafana/dashboards/${dashboardProvider}` },
-          },
-        ],
-      },
-    },
-    dashboards: {
-      [dashboardProvider]: {
-        "victorialogs-single-node": {
-          gnetId: grafanaDashboards.victoriaLogsSingleNode.gnetId,
-          revision: grafanaDashboards.victoriaLogsSingleNode.revision,
-        },
-      },
-    },
-    // The chart's default adds -k (no TLS verification) to the download.
-    defaultCurlOptions: "-sfL",
-    downloadDashboards: { resources: helperResources.dashboardDownload },
     // Grafana keeps no PVC (everything is provisioned), so the root chown init container is never needed.
     initChownData: { enabled: false },
     "grafana.ini": {

@@ -22,7 +22,7 @@ export interface MetricsArgs extends Omit<MetricsSecretsArgs, "namespace"> {
   /** IANA zone for dashboards. */
   readonly timezone: string;
   readonly nodeCidr: string;
-  /** Pod and service ranges: never "the internet" for the S3, Discord and grafana.com allows. */
+  /** Pod and service ranges: never "the internet" for the S3, Discord and grafana.com (plugin) allows. */
   readonly clusterCidrs: readonly string[];
   /** The monitoring namespace's name as an Output of the namespace resource (orders creation after it). */
   readonly namespace: pulumi.Output<string>;
@@ -68,6 +68,7 @@ export function deployMetrics(name: string, args: MetricsArgs, parent: pulumi.Re
       clusterCidrs: args.clusterCidrs,
       s3Port: s3Port(args.thanosBucket.endpoint),
       scrapeControlPlane: config.prometheus.scrapeControlPlane,
+      grafanaIngressNamespace: config.grafana.ingressNamespace,
     }),
     { parent },
   );

@@ -30,6 +30,13 @@ export const secretKeys = {
   discordWebhookUrl: "webhook-url",
 } as const;
 
+/**
+ * The label Grafana's dashboard sidecar collects ConfigMaps by. kube-prometheus-stack labels its
+ * own dashboards from the same sidecar values; the VictoriaLogs chart and the security stack set
+ * it on theirs, so all of them must agree with this one pair.
+ */
+export const dashboardSidecarLabel = { key: "grafana_dashboard", value: "1" } as const;
+
 /** Where the prometheus-operator mounts `alertmanagerSpec.secrets` entries. */
 export const discordWebhookFile = `/etc/alertmanager/secrets/${secretNames.discord}/${secretKeys.discordWebhookUrl}`;
 

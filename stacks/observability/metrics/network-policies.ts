@@ -47,12 +47,14 @@ export interface MetricsPolicyInput {
   /** Node network: kubelets, node-exporter, kube-apiserver, and where browsers reach Grafana from. */
   readonly nodeCidr: string;
   readonly logsNamespace: string;
-  /** Pod and service ranges, excluded from "outside" (S3, Discord, grafana.com). */
+  /** Pod and service ranges, excluded from "outside" (S3, Discord, the grafana.com plugin download). */
   readonly clusterCidrs: readonly string[];
   /** TCP port of the MinIO endpoint. */
   readonly s3Port: number;
   /** Whether Prometheus scrapes controller-manager, scheduler, etcd and kube-proxy on the nodes. */
   readonly scrapeControlPlane: boolean;
+  /** Namespace of the operator's ingress/Gateway proxies serving grafana.hostname, if any. */
+  readonly grafanaIngressNamespace?: string;
 }
 
 export function metricsNetworkPolicies(input: MetricsPolicyInput): PolicyDefinition[] {
@@ -94,10 +96,16 @@ export function metricsNetworkPolicies(input: MetricsPolicyInput): PolicyDefinit
     {
       name: "grafana",
       purpose:
-        "Browsers reach Grafana from the node network; Grafana queries its datasources, its sidecars watch ConfigMaps, " +
-        "and it installs the plugin and dashboard from grafana.com",
+        "Browsers reach Grafana from the node network or through the configured ingress namespace; Grafana queries its datasources, its sidecars watch ConfigMaps, " +
+        "and it installs the VictoriaLogs datasource plugin from grafana.com",
       podSelector: podLabels.grafana,
-      ingress: [{ peers: [cidr(input.nodeCidr)], ports: tcp(ports.grafana) }],
+      ingress: [
+        {
+          // Every pod there: proxies' labels differ between ingress controllers and Gateways.
+          peers: [cidr(input.nodeCidr), ...(input.grafanaIngressNamespace ? [pods({}, input.grafanaIngressNamespace)] : [])],
+          ports: tcp(ports.grafana),
+        },
+      ],
       egress: [
         { peers: [pods(podLabels.thanosQuery)], ports: tcp(ports.thanosHttp) },
         { peers: [pods(podLabels.prometheus)], ports: tcp(ports.prometheusWeb) },

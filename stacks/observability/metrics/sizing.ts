@@ -20,8 +20,6 @@ export const helperResources = {
   nodeExporter: { requests: { cpu: "20m", memory: "32Mi" }, limits: { memory: "96Mi" } },
   /** Grafana's k8s-sidecar containers (dashboards, datasources): a Python watcher each. */
   grafanaSidecar: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "128Mi" } },
-  /** Grafana's init container that downloads grafana.com dashboards with curl. */
-  dashboardDownload: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
   /** The chart's admission-webhook certificate Jobs (kube-webhook-certgen), run at install/upgrade. */
   admissionJobs: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "64Mi" } },
 } as const satisfies Record<string, ContainerResources>;

@@ -8,7 +8,7 @@ import { parseStackConfig } from "../../../config/parse";
 import type { PlatformConfig } from "../../../config/schema";
 import { fakeSecretsBundle } from "./helpers/fake-secrets";
 import { findResource, resourcesOfType, unwrapSecrets, type CapturedResource } from "../../helpers";
-import { fakeApiToken, type Rendered, renderCluster } from "./helpers/render";
+import { type Rendered, renderCluster } from "./helpers/render";
 import { fixtureConfig, project, rawFixtureConfig } from "./helpers/stack-config";
 
 const VM = "proxmoxve:index/vmLegacy:VmLegacy";
@@ -34,6 +34,18 @@ describe("two Proxmox hosts: one control plane, a worker on each host", () => {
     }
     const hosts = new Set(config.cluster.nodes.map((node) => node.host));
     expect(hosts.size).toBe(2);
+  });
+
+  test("VM tags are the node's own tags plus talos, role and cluster name, sorted as Proxmox stores them", () => {
+    const tags = Object.fromEntries(
+      resourcesOfType(rendered.resources, VM).map((vm) => [vm.name, plain(vm).tags]),
+    );
+    // Written out from fixtures/two-hosts.yaml (cluster "duo"; duo-worker-01 adds gpu and bulk).
+    expect(tags).toEqual({
+      "cluster-vm-duo-cp-01": ["controlplane", "duo", "talos"],
+      "cluster-vm-duo-worker-01": ["bulk", "duo", "gpu", "talos", "worker"],
+      "cluster-vm-duo-worker-02": ["duo", "talos", "worker"],
+    });
   });
 
   test("each host downloads the image into its own image datastore", () => {
@@ -68,11 +80,6 @@ describe("three control planes on three of four Proxmox hosts", () => {
   beforeAll(async () => {
     config = fixtureConfig("three-hosts");
     rendered = await renderCluster(config);
-  });
-
-  test("every control plane is on a different host", () => {
-    const hosts = resourcesOfType(rendered.resources, VM).map((vm) => plain(vm).nodeName);
-    expect(new Set(hosts).size).toBe(config.cluster.nodes.length);
   });
 
   test("a host without nodes gets no image download", () => {
@@ -119,25 +126,23 @@ describe("control-plane spread is enforced by the config checks", () => {
   });
 });
 
-describe("the component's own argument checks", () => {
+describe("the component's own checks", () => {
   const config = fixtureConfig("two-hosts");
 
-  test("an unknown host and a cluster without control planes are reported with what to change", () => {
-    const nodes = config.cluster.nodes.map((node) => ({ ...node, role: "worker" as const }));
-    nodes[1] = { ...nodes[1], host: "pve09" };
-    const problems = validateTalosClusterArgs({ cluster: { ...config.cluster, nodes }, proxmox: config.proxmox, proxmoxApiToken: fakeApiToken });
-    expect(problems).toEqual([
-      "cluster.nodes needs at least one node with role controlplane",
-      `node ${nodes[1].name} is placed on unknown Proxmox host "pve09"; add it to proxmox.hosts or fix the node's host`,
-    ]);
+  test("a health timeout that is not positive is refused", () => {
+    expect(validateTalosClusterArgs({ healthTimeoutMinutes: 0 })).toEqual(["healthTimeoutMinutes must be greater than 0"]);
+    expect(validateTalosClusterArgs({ healthTimeoutMinutes: 5 })).toEqual([]);
+    expect(validateTalosClusterArgs({})).toEqual([]);
   });
 
-  test("valid args produce no problems", () => {
-    expect(validateTalosClusterArgs({ cluster: config.cluster, proxmox: config.proxmox, proxmoxApiToken: fakeApiToken })).toEqual([]);
+  test("the constructor refuses a bad health timeout", async () => {
+    await expect(renderCluster(config, { healthTimeoutMinutes: -1 })).rejects.toThrow(/TalosCluster cluster: healthTimeoutMinutes must be greater than 0/);
   });
 
-  test("the constructor refuses bad args before creating anything", async () => {
+  test("args that skipped the config checks fail with what is wrong, not an obscure error", async () => {
+    // The config checks report an unknown host (tests/config); the component only asserts it.
     const proxmox = { ...config.proxmox, hosts: config.proxmox.hosts.slice(0, 1) };
-    await expect(renderCluster({ ...config, proxmox })).rejects.toThrow(/unknown Proxmox host "pve02"/);
+    const stray = config.cluster.nodes.find((node) => node.host !== proxmox.hosts[0].name);
+    await expect(renderCluster({ ...config, proxmox })).rejects.toThrow(`node ${stray?.name} is on host "${stray?.host}", which is not in proxmox.hosts`);
   });
 });

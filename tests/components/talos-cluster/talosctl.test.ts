@@ -56,7 +56,7 @@ describe("first apply (maintenance mode)", () => {
 });
 
 describe("later applies (authenticated)", () => {
-  test("use the talosconfig from the environment, the node as endpoint, and stdin for the config", () => {
+  test("use the talosconfig from the environment, the node as endpoint, stdin for the config, and never reboot", () => {
     const run = runScript(applyAuthenticatedScript, baseEnv, config);
     expect(run.status).toBe(0);
     const [call] = run.calls;
@@ -69,14 +69,40 @@ describe("later applies (authenticated)", () => {
       node,
       "--nodes",
       node,
-      "--mode",
-      "auto",
       "--file",
       "/dev/stdin",
+      "--mode",
+      "no-reboot",
     ]);
     expect(call.file).toBe(`${config}\n`);
     expect(call.talosconfig).toBe(`${talosconfig}\n`);
     expect(call.talosconfigMode).toBe("-rw-------");
+  });
+
+  test("a change that needs a reboot is staged, not retried, and fails saying to reboot one node at a time", () => {
+    // Talos's answer in no-reboot mode (siderolabs/talos, runtime CanApplyImmediate).
+    const refused = "error applying new configuration: rpc error: code = InvalidArgument desc = this config change can't be applied in immediate mode\ndiff: ...\n";
+    const run = runScript(applyAuthenticatedScript, baseEnv, config, { exitCodes: [1, 0], outputs: { 1: refused } });
+    expect(run.status).toBe(3);
+    expect(run.calls).toHaveLength(2);
+    expect(run.calls[1].args.slice(-2)).toEqual(["--mode", "staged"]);
+    expect(run.calls[1].file).toBe(`${config}\n`);
+    expect(run.stderr).toContain("can't be applied in immediate mode");
+    expect(run.stderr).toContain(`needs a reboot of ${node}`);
+    expect(run.stderr).toContain("one at a time");
+    expect(run.leftovers).toEqual([]);
+  });
+
+  test("other errors are retried (the node may be rebooting) and reported", () => {
+    const unavailable = "rpc error: code = Unavailable desc = connection refused\n";
+    const run = runScript(applyAuthenticatedScript, { ...baseEnv, TALOS_ATTEMPTS: "2" }, config, {
+      exitCodes: [1, 1],
+      outputs: { 1: unavailable, 2: unavailable },
+    });
+    expect(run.status).toBe(1);
+    expect(run.calls.map((call) => call.args.slice(-1)[0])).toEqual(["no-reboot", "no-reboot"]);
+    expect(run.stderr).toContain("connection refused");
+    expect(run.stderr).toContain(`failed 2 times against ${node}`);
   });
 
   test.each([

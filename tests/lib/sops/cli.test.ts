@@ -65,6 +65,13 @@ describe("end to end", () => {
     expect(r.stderr).not.toContain("AGE-SECRET-KEY");
   });
 
+  test("no identity at all: the hint names the CLI's own option, not the stack config key", () => {
+    const r = runCli("decrypt", vector("humphd-sops-age/secret.enc.yaml"));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("or pass --age-key-file <path>");
+    expect(r.stderr).not.toContain("secrets.ageKeyFile");
+  });
+
   test("usage error: exit 2", () => {
     const r = runCli("decrypt");
     expect(r.status).toBe(2);

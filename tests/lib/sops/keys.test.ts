@@ -21,7 +21,7 @@ function keyFile(dir: string, rel: string, ...identities: string[]): string {
   return p;
 }
 
-function decryptNix(env: NodeJS.ProcessEnv, extra: { ageKeyFile?: string; platform?: NodeJS.Platform } = {}) {
+function decryptNix(env: NodeJS.ProcessEnv, extra: { ageKeyFile?: string; ageKeyFileHint?: string; platform?: NodeJS.Platform } = {}) {
   return decryptText(nixFile(), "yaml", { env, fileName: "nix.yaml", ...extra });
 }
 
@@ -92,6 +92,13 @@ describe("discovery order and merging", () => {
     const err = await sopsError(() => decryptNix({}), "no-identities");
     expect(err.detail).toContain("SOPS_AGE_KEY_FILE");
     expect(err.message.startsWith("nix.yaml: ")).toBe(true);
+  });
+
+  test("the caller says how its users name a key file; without a hint no caller's option is named", async () => {
+    const hinted = await sopsError(() => decryptNix({}, { ageKeyFileHint: "pass --age-key-file <path>" }), "no-identities");
+    expect(hinted.detail).toContain("set SOPS_AGE_KEY or SOPS_AGE_KEY_FILE, or pass --age-key-file <path>");
+    const plain = await sopsError(() => decryptNix({}), "no-identities");
+    expect(plain.detail).not.toMatch(/--age-key-file|secrets\.ageKeyFile/);
   });
 
   test("a missing default key file is skipped, but listed when nothing is found", async () => {

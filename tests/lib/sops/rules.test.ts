@@ -180,6 +180,22 @@ describe("documents", () => {
   });
 });
 
+describe("dotenv escapes", () => {
+  test('a literal "\\n" in a cleartext value is a newline, in the value and in the MAC (as in sops LoadPlainFile)', () => {
+    const text = [
+      `secret=${enc("s3", "str", "secret:")}`,
+      "note_unencrypted=line1\\nline2",
+      `sops_lastmodified=${LASTMODIFIED}`,
+      // The MAC sops writes covers the unescaped text.
+      `sops_mac=${mac(["s3", "line1\nline2"])}`,
+      "sops_unencrypted_suffix=_unencrypted",
+      "sops_version=3.10.2",
+      "",
+    ].join("\n");
+    expect(decryptWithDataKey(text, "dotenv", KEY, "hand.env").document).toStrictEqual({ secret: "s3", note_unencrypted: "line1\nline2" });
+  });
+});
+
 describe("malformed input is a parse-error that quotes no content", () => {
   test.each([
     ["YAML syntax", "yaml", "a: b\nkey: s3cret: value\n", /^YAML syntax error at line 2, column \d+ \([A-Z_]+\)$/],

@@ -15,7 +15,6 @@ const podAndServiceCidrs = ["10.244.0.0/16", "10.96.0.0/12"];
 // come out of the stack unchanged, and whose inputs the stack must provide.
 const loggingStub = {
   namespace: "logging",
-  victoriaLogsUrl: "http://vls-victoria-logs-single-server.logging.svc:9428",
   syslogEndpoint: { host: "192.168.35.15", ports: [{ port: 514, protocol: "UDP" as const }], via: "loadBalancer" as const },
   workloadRequests: [{ stack: "observability", workload: "victoria-logs", replicas: 1, cpuMillis: 100, memoryMiB: 256 }] as WorkloadRequest[],
 };
@@ -24,7 +23,6 @@ jest.mock("../../../stacks/observability/logging", () => {
   return {
     deployLogging: jest.fn(() => ({
       namespace: p.output(loggingStub.namespace),
-      victoriaLogsUrl: p.output(loggingStub.victoriaLogsUrl),
       syslogEndpoint: p.output(loggingStub.syslogEndpoint),
       workloadRequests: loggingStub.workloadRequests,
     })),
@@ -88,6 +86,10 @@ describe("ObservabilityStack", () => {
     const nodeExporter = byName.get("monitoring-node-exporter");
     expect(labelsOf({ inputs: nodeExporter as never })["pod-security.kubernetes.io/enforce"]).toBe("privileged");
     expect(JSON.stringify(nodeExporter?.metadata.annotations)).toMatch(/hostNetwork/);
+    // Prometheus, Alertmanager and Thanos keep PVCs in the monitoring namespace: it is protected and retained.
+    const resource = (ns: string) => resourcesOfType(recorded, types.namespace).find((n) => (unwrapSecrets(n.inputs.metadata) as { name: string }).name === ns)!;
+    expect([resource("monitoring").protect, resource("monitoring").retainOnDelete]).toEqual([true, true]);
+    expect(resource("monitoring-node-exporter").protect).toBe(false);
     // ...and it is the namespace kube-prometheus-stack puts node-exporter in.
     const kps = findResource(recorded, types.release, "observability-metrics-kube-prometheus-stack");
     expect(unwrapSecrets(kps.inputs.values)).toMatchObject({ "prometheus-node-exporter": { namespaceOverride: "monitoring-node-exporter" } });
@@ -173,7 +175,7 @@ describe("ObservabilityStack", () => {
     const [, args, parent] = deployLogging.mock.calls[0];
     expect(parent).toBe(stack);
     expect([args.config, args.timezone, args.nodeCidr]).toEqual([defaultConfig, timezone, nodeCidr]);
-    expect(await valueOf(args.monitoringNamespace)).toBe("monitoring");
+    expect(args.monitoringNamespace).toBe("monitoring");
     expect(await valueOf(stack.logsNamespace)).toBe(loggingStub.namespace);
     expect(await valueOf(stack.syslogEndpoint)).toEqual(loggingStub.syslogEndpoint);
   });
@@ -189,13 +191,14 @@ describe("ObservabilityStack", () => {
     expect(urns.some((urn) => urn.endsWith(`${types.release}::observability-metrics-kube-prometheus-stack`))).toBe(true);
   });
 
-  test("outputs: namespace, datasources (VictoriaLogs from the logs half), in-cluster Grafana URL", async () => {
+  test("outputs: namespace, datasources (VictoriaLogs in the configured logs namespace), in-cluster Grafana URL", async () => {
     expect(await valueOf(stack.namespace)).toBe("monitoring");
     expect(await valueOf(stack.grafanaDatasources)).toEqual({
       thanosQuery: "http://thanos-query.monitoring.svc.cluster.local:10902",
       prometheus: "http://kps-prometheus.monitoring.svc.cluster.local:9090",
       alertmanager: "http://kps-alertmanager.monitoring.svc.cluster.local:9093",
-      victoriaLogs: loggingStub.victoriaLogsUrl,
+      // The logs half is stubbed: this URL can only come from the stack, built from config.logsNamespace.
+      victoriaLogs: `http://vls-victoria-logs-single-server.${defaultConfig.logsNamespace}.svc.cluster.local:9428`,
     });
     expect(await valueOf(stack.grafanaUrl)).toBe("http://kps-grafana.monitoring.svc.cluster.local");
   });

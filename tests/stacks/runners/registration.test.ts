@@ -3,11 +3,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { registrationJobSpec, registrationRoleRules } from "../../../stacks/runners/registration";
+import { images } from "../../../versions";
 import { runnersConfig } from "./config";
 
 /**
- * Runs the Job's two shell steps for real, with stand-ins for forgejo-runner and kubectl that
- * record how they were called, and the pod's paths (/data, /current, /tmp) moved into a temp dir.
+ * Runs the Job's two steps for real, with stand-ins for forgejo-runner and kubectl that record how
+ * they were called, and the pod's paths (/data, /current, /tmp) moved into a temp dir. The register
+ * step runs through sh as in its image; the store step is exec'd as a plain argv, as the kubelet
+ * does, with `$(VAR)` expanded from the container's env the way the kubelet expands it.
  */
 
 const config = runnersConfig("home");
@@ -57,11 +60,13 @@ function sandbox(existingIdentity?: string): Sandbox {
         ? fs.readFileSync(path.join(root, "log", tool), "utf8").split("\n\n").filter(Boolean).map((call) => call.split("\n"))
         : [],
     run(container) {
-      const script = container.command[2].replace(/\/(data|current|tmp)\b/g, `${root}/$1`);
-      const result = spawnSync("sh", ["-c", script], {
-        env: { ...env(container), PATH: `${root}/bin:/usr/bin:/bin` },
-        encoding: "utf8",
-      });
+      const vars = env(container);
+      const argv = (container.command as string[]).map((arg) =>
+        arg.replace(/\$\((\w+)\)/g, (_, name) => vars[name] ?? "").replace(/\/(data|current|tmp)\b/g, `${root}/$1`),
+      );
+      // No PATH lookup through a shell: the stand-in is addressed directly, like an exec in the pod.
+      const [program, ...args] = argv[0] === "sh" ? argv : [path.join(root, "bin", argv[0]), ...argv.slice(1)];
+      const result = spawnSync(program, args, { env: { ...vars, PATH: `${root}/bin:/usr/bin:/bin` }, encoding: "utf8" });
       return { status: result.status, output: `${result.stdout}${result.stderr}` };
     },
   };
@@ -86,12 +91,21 @@ describe("first registration", () => {
   it("stores the identity as a merge patch read from a file, never on kubectl's command line", () => {
     expect(stored.status).toBe(0);
     const [args] = box.calls("kubectl");
-    expect(args).toEqual(expect.arrayContaining(["patch", "secret", "forgejo-runner-credentials", "--patch-file"]));
+    expect(args).toEqual([
+      "--namespace",
+      "forgejo-runners",
+      "patch",
+      "secret",
+      "forgejo-runner-credentials",
+      "--type",
+      "merge",
+      "--patch-file",
+      path.join(box.root, "data", "patch.json"),
+    ]);
     expect(args.join(" ")).not.toContain("runner-identity-secret");
     expect(args.join(" ")).not.toContain(Buffer.from(identity).toString("base64"));
     const patch = JSON.parse(fs.readFileSync(path.join(box.root, "log", "patch.json"), "utf8"));
     expect(Buffer.from(patch.data[".runner"], "base64").toString()).toBe(identity);
-    expect(fs.existsSync(path.join(box.root, "tmp", "patch.json"))).toBe(false);
   });
 
   it("prints neither the token nor the identity", () => {
@@ -107,10 +121,11 @@ describe("a re-run after registration", () => {
   const registered = box.run(register);
   const stored = box.run(store);
 
-  it("keeps the existing identity: no new registration, no patch", () => {
+  it("keeps the existing identity: no new registration, and an empty patch that changes nothing", () => {
     expect([registered.status, stored.status]).toEqual([0, 0]);
     expect(box.calls("forgejo-runner")).toEqual([]);
-    expect(box.calls("kubectl")).toEqual([]);
+    expect(box.calls("kubectl")).toHaveLength(1);
+    expect(JSON.parse(fs.readFileSync(path.join(box.root, "log", "patch.json"), "utf8"))).toEqual({});
   });
 });
 
@@ -124,9 +139,28 @@ describe("a failed registration", () => {
   });
 });
 
+describe("the kubectl container", () => {
+  // registry.k8s.io/kubectl is distroless: a shell command there fails with "executable not found".
+  const shells = /^(\/(usr\/)?bin\/)?(sh|bash|ash|dash)$/;
+  const kubectlContainers = [...pod.initContainers, ...pod.containers].filter((c: any) =>
+    c.image.startsWith(`${images.kubectl.repository}:`),
+  );
+
+  it("is the store step", () => {
+    expect(kubectlContainers.map((c: any) => c.name)).toEqual(["store"]);
+  });
+
+  it.each(kubectlContainers.map((c: any) => [c.name, c]))("%s runs kubectl itself, with no shell", (_, container: any) => {
+    const argv = [...(container.command ?? []), ...(container.args ?? [])];
+    expect(argv[0]).toBe("kubectl");
+    expect(argv.filter((arg: string) => shells.test(arg) || arg === "-c")).toEqual([]);
+  });
+});
+
 describe("the Role", () => {
   it("names the Secret the store step patches, and nothing else", () => {
-    const secret = store.env.find((e: any) => e.name === "CREDENTIALS_SECRET").value;
+    const secret = store.command[store.command.indexOf("secret") + 1];
+    expect(secret).toBe("forgejo-runner-credentials");
     expect(registrationRoleRules().map((rule) => rule.resourceNames)).toEqual([[secret]]);
   });
 });

@@ -113,7 +113,7 @@ describe.each([
     expect(d.namespace).toBe(config.namespace);
     const ns = inputs(find(d, T.namespace, "runners-namespace")).metadata;
     expect(ns.labels["pod-security.kubernetes.io/enforce"]).toBe("privileged");
-    expect(Object.values(ns.annotations)).toContain("docker-in-docker needs privileged");
+    expect(ns.annotations["home-platform.dev/privileged-reason"]).toBe("CI runners: docker-in-docker needs a privileged container");
     for (const r of d.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.type !== T.namespace)) {
       expect([r.name, inputs(r).metadata?.namespace ?? inputs(r).namespace]).toEqual([r.name, config.namespace]);
     }
@@ -187,7 +187,10 @@ describe("registration and RBAC", () => {
     // The Job fills `data` after Pulumi created the Secret empty; Pulumi must not undo that.
     expect(credentials.ignoreChanges).toEqual(expect.arrayContaining(["data", "stringData"]));
     const store = jobPod(d).spec.containers[0];
-    expect(store.env).toContainEqual({ name: "CREDENTIALS_SECRET", value: config.existingSecret });
+    expect(store.command.slice(store.command.indexOf("secret"), store.command.indexOf("secret") + 2)).toEqual([
+      "secret",
+      config.existingSecret,
+    ]);
   });
 
   it("grants no cluster-wide rights and only get/patch on the one credentials Secret", () => {

@@ -33,9 +33,9 @@ function firing(cfg: SecurityConfig, alert: string, labels: Record<string, strin
 }
 
 /** Runs one promtool unit test for `alert`; fails with promtool's own output. */
-function expectPromtool(cfg: SecurityConfig, alert: string, series: InputSeries[], evalTime: string, expected: ExpectedAlert[]): void {
+function expectPromtool(cfg: SecurityConfig, alert: string, series: InputSeries[], evalTime: string, expected: ExpectedAlert[], ciNamespaces: string[] = []): void {
   const testCase: AlertTestCase = { eval_time: evalTime, alertname: alert, exp_alerts: expected };
-  const result = promtoolTestRules(rulesFile(securityAlertGroups(cfg)), [{ interval: "1m", input_series: series, alert_rule_test: [testCase] }]);
+  const result = promtoolTestRules(rulesFile(securityAlertGroups(cfg, ciNamespaces)), [{ interval: "1m", input_series: series, alert_rule_test: [testCase] }]);
   if (!result.ok) throw new Error(`promtool test rules failed for ${alert}:\n${result.output}`);
 }
 
@@ -96,6 +96,18 @@ describe("PrivilegeEscalationDetected", () => {
       "7m",
       [],
     );
+  });
+});
+
+describe("CI namespaces from the program", () => {
+  // The runners' namespace arrives as an argument (index.ts), added to the configured ones.
+  const noConfigured = securityConfig();
+  const labels = { binary: "/usr/bin/sudo" };
+  it("are skipped like configured ones, and only they", () => {
+    const events = (namespace: string) => policyEvents(policyNames.privilegeEscalation, { ...labels, namespace }, appearsWith(1));
+    expectPromtool(noConfigured, "PrivilegeEscalationDetected", [events("forgejo-runners"), events("web")], "7m", [
+      firing(noConfigured, "PrivilegeEscalationDetected", { namespace: "web", pod: pod.pod, binary: labels.binary }, 1),
+    ], ["forgejo-runners"]);
   });
 });
 
@@ -188,6 +200,24 @@ describe("increase over an existing series", () => {
     expectPromtool(cfg, "RepeatedAuthenticationFailures", [series("authentication_attempts", { job: "apiserver", result: "failure" }, "0+1x20")], "12m", []);
     expectPromtool(cfg, "RepeatedAuthenticationFailures", [series("authentication_attempts", { job: "apiserver", result: "failure" }, "0+2x20")], "12m", [
       firing(cfg, "RepeatedAuthenticationFailures", { job: "apiserver" }, 10),
+    ]);
+  });
+});
+
+describe("a scrape gap", () => {
+  // Present for 10 minutes, missing for 10 (Prometheus or the agent restarting), back with the
+  // same value: no event happened, so nothing may fire when the series reappears.
+  const gap = (value: number) => `${value}x10 _x10 ${value}x10`;
+  const cfg = securityConfig({ alerts: { suspiciousConnectionsPer5m: 1, authFailuresPer5m: 1 } });
+  it.each(["22m", "25m", "28m"])("does not make an unchanged series fire again (at %s)", (evalTime) => {
+    expectPromtool(cfg, "SensitiveFileAccessed", [policyEvents(policyNames.sensitiveFiles, { binary: "/bin/cat" }, gap(3))], evalTime, []);
+    expectPromtool(cfg, "PrivilegeEscalationDetected", [policyEvents(policyNames.privilegeEscalation, { binary: "/bin/su" }, gap(1))], evalTime, []);
+    expectPromtool(cfg, "SuspiciousNetworkActivity", [policyEvents(policyNames.networkEgress, { binary: "/bin/nc" }, gap(4))], evalTime, []);
+    expectPromtool(cfg, "RepeatedAuthenticationFailures", [series("authentication_attempts", { job: "apiserver", result: "failure" }, gap(6))], evalTime, []);
+  });
+  it("still catches an event after the gap", () => {
+    expectPromtool(cfg, "SensitiveFileAccessed", [policyEvents(policyNames.sensitiveFiles, { binary: "/bin/cat" }, "3x10 _x10 3x3 4x5")], "27m", [
+      firing(cfg, "SensitiveFileAccessed", { namespace: pod.namespace, pod: pod.pod, binary: "/bin/cat" }, 1),
     ]);
   });
 });

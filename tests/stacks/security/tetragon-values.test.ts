@@ -104,11 +104,14 @@ describe("export filters", () => {
 
 describe("workload requests", () => {
   it("match the requests in the values: agent and export sidecar per node, one operator", () => {
+    // One operator replica: the chart's default, which the values keep.
+    expect(chartDefault("tetragonOperator.replicas")).toBe(1);
+    expect(values.tetragonOperator.replicas).toBe(1);
     const requests = tetragonWorkloadRequests(config);
     const expected = [
       ["tetragon", "perNode", config.tetragon.resources],
       ["tetragon-export-stdout", "perNode", config.tetragon.exportResources],
-      ["tetragon-operator", values.tetragonOperator.replicas, config.tetragon.operatorResources],
+      ["tetragon-operator", 1, config.tetragon.operatorResources],
     ] as const;
     expect(requests).toEqual(
       expected.map(([workload, replicas, resources]) => ({

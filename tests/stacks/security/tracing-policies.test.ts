@@ -63,9 +63,12 @@ describe.each([false, true])("tracing policies (enforce=%s)", (enforce) => {
       new Set([
         `${policyNames.sensitiveFiles}/security_file_permission`,
         `${policyNames.networkEgress}/tcp_connect`,
-        ...["setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setfsuid", "setfsgid"].map((call) => `${policyNames.privilegeEscalation}/__sys_${call}`),
       ]),
     );
+    // setuid(0) from a process that is root already (`su` or `runuser` run as root) matches the
+    // same selector as an escalation, so privilege-escalation never kills.
+    const privilege = policies.find((p) => p.metadata.name === policyNames.privilegeEscalation)!;
+    expect(new Set(selectorsOf(privilege).flatMap(actionsOf))).toEqual(new Set(["Post"]));
     // The broad selectors keep reporting: egress anywhere outside, reads of credentials, capability use.
     const egress = selectorsOf(networkEgressPolicy(inputs(true)));
     expect(actionsOf(egress.find((s) => s.matchArgs?.[0].operator === "NotDAddr")!)).toEqual(["Post"]);
@@ -105,7 +108,7 @@ describe("network-egress", () => {
 });
 
 describe("privilege-escalation", () => {
-  const policy = privilegeEscalationPolicy({ enforce: false });
+  const policy = privilegeEscalationPolicy();
   it("matches every setuid/setgid-family call changing an effective or saved id to root", () => {
     const setId = policy.spec.kprobes.filter((kprobe) => kprobe.call.startsWith("__sys_set"));
     expect(setId).toHaveLength(8);
@@ -114,6 +117,21 @@ describe("privilege-escalation", () => {
     }
     const resuid = setId.find((kprobe) => kprobe.call === "__sys_setresuid")!;
     expect((resuid.selectors ?? []).map((selector) => selector.matchArgs?.[0].index)).toEqual([1, 2]);
+  });
+  it("reports root credentials given to a process without CAP_SETUID, filtered in the kernel", () => {
+    const commit = policy.spec.kprobes.filter((kprobe) => kprobe.call === "commit_creds");
+    expect(commit).toHaveLength(1);
+    // commit_creds(struct cred *new): the new credentials' effective uid, read through BTF.
+    expect(commit[0].args).toEqual([{ index: 0, type: "int", resolve: "euid.val", label: "new_euid" }]);
+    expect(commit[0].selectors).toEqual([
+      {
+        matchArgs: [{ index: 0, operator: "Equal", values: ["0"] }],
+        matchCapabilities: [{ type: "Effective", operator: "NotIn", values: ["CAP_SETUID"] }],
+        matchNamespaces: [{ namespace: "Pid", operator: "NotIn", values: ["host_ns"] }],
+        // It runs on every exec and fork: at most one event a minute per process, as in Tetragon's examples.
+        matchActions: [{ action: "Post", rateLimit: "1m" }],
+      },
+    ]);
   });
   it("reports granted uses of dangerous capabilities, not refused checks", () => {
     const capable = policy.spec.kprobes.find((kprobe) => kprobe.call === "cap_capable")!;

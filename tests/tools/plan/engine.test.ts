@@ -21,6 +21,13 @@ describe("the fixture program on the mock engine", () => {
     expect(findResource(plan.resources, "proxmoxve:index/vmLegacy:VmLegacy", "w-1").parent).toBe(cluster.urn);
   });
 
+  test("URNs are the engine's: no Stack in the type chain, the parent's type kept", () => {
+    expect(findResource(plan.resources, "fixture:talos:Cluster", "lab").urn).toBe("urn:pulumi:home::home-platform::fixture:talos:Cluster::lab");
+    expect(findResource(plan.resources, "proxmoxve:index/vmLegacy:VmLegacy", "w-1").urn).toBe(
+      "urn:pulumi:home::home-platform::fixture:talos:Cluster$proxmoxve:index/vmLegacy:VmLegacy::w-1",
+    );
+  });
+
   test("protect, explicit providers and dependencies are captured", () => {
     const vms = resourcesOfType(plan.resources, "proxmoxve:index/vmLegacy:VmLegacy");
     expect(vms.map((v) => [v.name, v.protect])).toEqual([["cp-1", true], ["w-1", false], ["w-2", false]]);

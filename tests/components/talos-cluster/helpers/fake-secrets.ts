@@ -20,19 +20,3 @@ export function fakeSecretsBundle(): ClusterSecretsBundle {
   };
 }
 
-/** Every secret value of the fake bundle (the `key`s, tokens and shared secrets). */
-export function fakeSecretValues(): string[] {
-  const bundle = fakeSecretsBundle();
-  return [
-    bundle.clusterId,
-    bundle.clusterSecret,
-    bundle.bootstrapToken,
-    bundle.trustdToken,
-    bundle.secretboxKey,
-    bundle.osCa.key,
-    bundle.kubernetesCa.key,
-    bundle.aggregatorCa.key,
-    bundle.etcdCa.key,
-    bundle.serviceAccountKey,
-  ] as string[];
-}

@@ -1,4 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "../../../../config/schema";
 import { workloadRequest } from "../../../../lib/capacity";
 import { deployLogging } from "../../../../stacks/observability/logging";
@@ -13,7 +12,7 @@ import { testParent, testParentUrns } from "./support/parent";
 const inputs = (r: CapturedResource) => unwrapSecrets(r.inputs) as Record<string, any>;
 
 /** Deploys the logging half for a stack under its own parent; returns what it registered. */
-async function deploy(stack: "home" | "lab", monitoringNamespace: pulumi.Input<string> = "monitoring") {
+async function deploy(stack: "home" | "lab", monitoringNamespace = "monitoring") {
   const config: PlatformConfig = stackConfig(stack);
   let result: ReturnType<typeof deployLogging> | undefined;
   const resources = await withMocks(() => {
@@ -26,7 +25,6 @@ async function deploy(stack: "home" | "lab", monitoringNamespace: pulumi.Input<s
   if (!result) throw new Error("deploy: deployLogging returned nothing");
   const outputs = {
     namespace: await valueOf(result.namespace),
-    victoriaLogsUrl: await valueOf(result.victoriaLogsUrl),
     syslogEndpoint: await valueOf(result.syslogEndpoint),
   };
   const mine = resources.filter((r) => r.name.startsWith(`${stack}-logging`));
@@ -44,7 +42,7 @@ const types = {
 describe("deployLogging (home: Gateway routes)", () => {
   let run: Awaited<ReturnType<typeof deploy>>;
   beforeAll(async () => {
-    run = await deploy("home", pulumi.output("metrics-system"));
+    run = await deploy("home", "metrics-system");
   });
 
   test("VictoriaLogs' namespace enforces restricted; the collector's is privileged with its reason", () => {
@@ -69,7 +67,9 @@ describe("deployLogging (home: Gateway routes)", () => {
       timezone: run.config.timezone,
     });
     expect(vl?.values).toEqual(expected);
-    expect(collector?.values.remoteWrite).toEqual([{ url: run.outputs.victoriaLogsUrl }]);
+    // The chart's server Service in the logs namespace, fully qualified like the metrics datasources.
+    const service = `vls-victoria-logs-single-server.${run.config.observability.logsNamespace}.svc.cluster.local`;
+    expect(collector?.values.remoteWrite).toEqual([{ url: `http://${service}:9428` }]);
   });
 
   test("TCPRoute and UDPRoute in the logs namespace, valid against the Gateway API 1.6 CRDs", () => {
@@ -103,6 +103,30 @@ describe("deployLogging (home: Gateway routes)", () => {
     for (const policy of flows) expect(policy.metadata.annotations["home-platform.dev/purpose"]).toBeTruthy();
   });
 
+  test("each release waits for its own namespace's flow NetworkPolicies", () => {
+    const logs = run.config.observability.logsNamespace;
+    // default-deny and allow-dns belong to PlatformNamespace; the release reaches them through the namespace.
+    const flowsIn = (namespace: string) =>
+      run.ofType(types.policy).filter((p) => inputs(p).metadata.namespace === namespace && !["default-deny", "allow-dns"].includes(inputs(p).metadata.name));
+    const releases = run.ofType(types.release);
+    for (const [chart, namespace] of [
+      [charts.victoriaLogsSingle.chart, logs],
+      [charts.victoriaLogsCollector.chart, `${logs}-collector`],
+    ]) {
+      const release = releases.find((r) => inputs(r).chart === chart)!;
+      const flows = flowsIn(namespace);
+      expect(flows.length).toBeGreaterThan(0);
+      for (const flow of flows) expect([chart, flow.name, release.dependsOn.includes(flow.urn)]).toEqual([chart, flow.name, true]);
+    }
+  });
+
+  test("the VictoriaLogs namespace holds its PVC, so it is protected and retained; the collector's is not", () => {
+    const logs = run.config.observability.logsNamespace;
+    const byName = (ns: string) => run.ofType(types.namespace).find((r) => inputs(r).metadata.name === ns)!;
+    expect({ protect: byName(logs).protect, retain: byName(logs).retainOnDelete }).toEqual({ protect: true, retain: true });
+    expect(byName(`${logs}-collector`).protect).toBe(false);
+  });
+
   test("every resource is a child of the caller's component and uses its kubernetes provider", () => {
     expect(run.mine.length).toBeGreaterThan(10);
     for (const resource of run.mine) {
@@ -111,10 +135,9 @@ describe("deployLogging (home: Gateway routes)", () => {
     }
   });
 
-  test("outputs: the logs namespace, the in-cluster URL, the Gateway endpoint, requests from config", () => {
+  test("outputs: the logs namespace, the Gateway endpoint, requests from config", () => {
     const vl = run.config.observability.victoriaLogs;
     expect(run.outputs.namespace).toBe(run.config.observability.logsNamespace);
-    expect(run.outputs.victoriaLogsUrl).toBe(`http://vls-victoria-logs-single-server.${run.config.observability.logsNamespace}.svc:9428`);
     expect(run.outputs.syslogEndpoint).toMatchObject({ host: vl.syslog.address, via: "gateway" });
     expect(run.result.workloadRequests).toEqual([
       workloadRequest("observability", "victoria-logs", 1, vl.resources),

@@ -87,10 +87,6 @@ describe("Gateway routes", () => {
 });
 
 describe("LoadBalancer (lab)", () => {
-  test("the lab stack uses it", () => {
-    expect(labSyslog.type).toBe("loadBalancer");
-  });
-
   test("a LoadBalancer Service on the configured address, TCP and UDP 514 only", () => {
     const service = syslogServiceSpec(labSyslog);
     expect(service.spec.type).toBe("LoadBalancer");

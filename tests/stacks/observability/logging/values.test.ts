@@ -111,7 +111,7 @@ describe("victoria-logs-single values", () => {
 
 describe("victoria-logs-collector values", () => {
   test("ships to the VictoriaLogs service in the logs namespace", () => {
-    expect(collector().remoteWrite).toEqual([{ url: `http://vls-victoria-logs-single-server.logging.svc:${ports.victoriaLogsHttp}` }]);
+    expect(collector().remoteWrite).toEqual([{ url: `http://vls-victoria-logs-single-server.logging.svc.cluster.local:${ports.victoriaLogsHttp}` }]);
   });
 
   test("resources come from config", () => {

@@ -26,7 +26,7 @@ export const tunedConfig: ObservabilityConfig = observabilitySchema.parse({
   victoriaLogs: { syslog: { type: "loadBalancer", address: "192.168.35.15" } },
 });
 
-export const victoriaLogsUrl = "http://vls-victoria-logs-single-server.logging.svc:9428";
+export const victoriaLogsUrl = "http://vls-victoria-logs-single-server.logging.svc.cluster.local:9428";
 export const timezone = "America/New_York";
 export const nodeCidr = "192.168.35.0/24";
 

@@ -49,7 +49,7 @@ const allowed: Flow[] = [
   ["Grafana → Thanos Query", grafana, query, 10902],
   ["Grafana → Prometheus", grafana, prometheus, 9090],
   ["Grafana → Alertmanager", grafana, alertmanager, 9093],
-  ["Grafana → grafana.com (plugin, dashboard)", grafana, host("34.120.177.193"), 443],
+  ["Grafana → grafana.com (datasource plugin)", grafana, host("34.120.177.193"), 443],
   ["node network → Grafana", laptop, grafana, 3000],
   ["Prometheus → pods in other namespaces", prometheus, appPod, 8080],
   ["Prometheus → kubelet", prometheus, controlPlane, 10250],
@@ -113,6 +113,27 @@ describe("metrics NetworkPolicies", () => {
         true,
       ]);
     }
+  });
+
+  test("grafana.ingressNamespace admits that namespace's proxies to Grafana's HTTP port, and nothing else", () => {
+    const ingressNamespace = "ingress-nginx";
+    const proxy = pod(ingressNamespace, { "app.kubernetes.io/name": "ingress-nginx" });
+    const withIngress = placed(
+      metricsNetworkPolicies({
+        nodeCidr,
+        logsNamespace: logs,
+        clusterCidrs: podAndServiceCidrs,
+        s3Port: 443,
+        scrapeControlPlane: false,
+        grafanaIngressNamespace: ingressNamespace,
+      }),
+    );
+    expect(allows(policies, proxy, grafana, 3000)).toBe(false);
+    expect(allows(withIngress, proxy, grafana, 3000)).toBe(true);
+    expect(allows(withIngress, proxy, prometheus, 9090)).toBe(false);
+    expect(allows(withIngress, proxy, grafana, 9090)).toBe(false);
+    expect(allows(withIngress, appPod, grafana, 3000)).toBe(false);
+    expect(allows(withIngress, laptop, grafana, 3000)).toBe(true);
   });
 
   test("the S3 port follows the MinIO endpoint", () => {

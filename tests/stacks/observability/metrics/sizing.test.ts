@@ -111,7 +111,6 @@ describe("requests and limits on every container the stack configures", () => {
     ["alertmanager", "alertmanagerSpec", "resources"],
     ["grafana", "resources"],
     ["grafana", "sidecar", "resources"],
-    ["grafana", "downloadDashboards", "resources"],
     ["kube-state-metrics", "resources"],
     ["prometheus-node-exporter", "resources"],
   ];

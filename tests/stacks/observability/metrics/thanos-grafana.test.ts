@@ -4,7 +4,8 @@ import { secretKeys, secretNames } from "../../../../stacks/observability/metric
 import { objstoreConfig, objstoreYaml, s3Port } from "../../../../stacks/observability/metrics/objstore";
 import { grafanaUrl, metricsDatasourceUrls } from "../../../../stacks/observability/metrics/grafana";
 import { thanosValues } from "../../../../stacks/observability/metrics/thanos";
-import { grafanaDashboards, grafanaPlugins } from "../../../../versions";
+import { grafanaPlugins } from "../../../../versions";
+import { victoriaLogsValues } from "../../../../stacks/observability/logging/values";
 import { chartDefaults, chartDirFor } from "../../../helpers/chart-values";
 import { charts } from "../../../../versions";
 import { at, defaultConfig, timezone, tunedConfig, victoriaLogsUrl } from "./fixtures";
@@ -125,17 +126,24 @@ describe("Grafana", () => {
     expect(grafanaPlugins.victoriaLogsDatasource.version).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  test("dashboards: the chart's cluster dashboards via the sidecar, VictoriaLogs 22084 by pinned revision", () => {
+  test("dashboards: the sidecar collects the VictoriaLogs chart's dashboard ConfigMap; nothing is downloaded", () => {
     const values = grafana(defaultConfig);
     expect(values.defaultDashboardsEnabled).toBe(true);
-    expect(at(values, "sidecar", "dashboards")).toMatchObject({ enabled: true, label: "grafana_dashboard" });
-    const dashboards = values.dashboards as Record<string, Record<string, { gnetId: number; revision: number }>>;
-    const [provider] = Object.keys(dashboards);
-    expect(Object.values(dashboards[provider])).toEqual([{ gnetId: 22084, revision: grafanaDashboards.victoriaLogsSingleNode.revision }]);
-    // The chart mounts each provider's downloads at /var/lib/grafana/dashboards/<provider>.
-    const providers = at(values, "dashboardProviders", "dashboardproviders.yaml", "providers") as { name: string; options: { path: string } }[];
-    expect(providers).toEqual([expect.objectContaining({ name: provider, options: { path: `/var/lib/grafana/dashboards/${provider}` } })]);
-    expect(values.defaultCurlOptions).not.toMatch(/k/);
+    const sidecar = at(values, "sidecar", "dashboards") as { enabled: boolean; label: string; labelValue: string; searchNamespace: string };
+    expect(sidecar.enabled).toBe(true);
+    // The VictoriaLogs chart labels its ConfigMap with what we hand it; the sidecar must look for that label...
+    const vlValues = victoriaLogsValues({ config: defaultConfig.victoriaLogs, storageClass: undefined, timezone }) as Record<string, any>;
+    expect(vlValues.dashboards).toEqual({ enabled: true, labels: { [sidecar.label]: sidecar.labelValue } });
+    // ...and look outside the monitoring namespace, where that ConfigMap is rendered.
+    expect(defaultConfig.logsNamespace).not.toBe(defaultConfig.namespace);
+    expect(sidecar.searchNamespace).toBe("ALL");
+    // kube-prometheus-stack labels its own dashboards from the same sidecar values (chart default shown here).
+    const kpsDefaults = chartDefaults(chartDirFor(charts.kubePrometheusStack));
+    expect(at(kpsDefaults, "grafana", "sidecar", "dashboards", "label")).toBe(sidecar.label);
+    // No grafana.com download machinery (init container, provider, curl options) is left behind.
+    for (const key of ["dashboards", "dashboardProviders", "defaultCurlOptions", "downloadDashboards"]) {
+      expect(values).not.toHaveProperty([key]);
+    }
   });
 
   test("dashboards use the stack's timezone", () => {
