@@ -2,37 +2,19 @@
  * The whole program, as an operator meets it: `npm run plan` on the real stacks and on broken
  * stack files. Each run is a child process, exactly as the README's command runs it.
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { decryptFile } from "../lib/sops";
 import { charts } from "../versions";
+import { runPlanCli, type PlanCliRun } from "./helpers/plan-cli";
 import { validateYamlDocuments } from "./components/talos-cluster/helpers/talos-schema";
 
 const repoRoot = path.resolve(__dirname, "..");
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function plan(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--require", "@swc-node/register", "tools/plan/cli.ts", ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const plan = (args: readonly string[]) => runPlanCli(args);
+type Run = PlanCliRun;
 
 /** Every string leaf of the decrypted SOPS document: none of them may show up anywhere. */
 async function plaintextSecrets(stack: string): Promise<string[]> {

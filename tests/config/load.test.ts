@@ -4,7 +4,6 @@
  * per problem, naming the config key or document key to fix and never a value. In-process through
  * `loadSecrets`, then end to end through `npm run plan` on the real program.
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -13,6 +12,7 @@ import * as YAML from "yaml";
 import { isConfigError } from "../../config/errors";
 import { loadSecrets } from "../../config/load";
 import { encryptYaml } from "../../lib/sops/encrypt";
+import { runPlanCli, type PlanCliRun } from "../helpers/plan-cli";
 
 const repoRoot = path.resolve(__dirname, "../..");
 
@@ -135,19 +135,11 @@ describe("npm run plan with broken secrets", () => {
     fs.writeFileSync(path.join(project, `Pulumi.${stack}.yaml`), YAML.stringify({ config: renamed }));
   }
 
-  function plan(stack: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  function plan(stack: string): Promise<PlanCliRun> {
     const childEnv: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: path.join(dir, "no-config") };
     delete childEnv.SOPS_AGE_KEY;
     delete childEnv.SOPS_AGE_KEY_FILE;
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ["--require", "@swc-node/register", "tools/plan/cli.ts", "--stack", stack, "--cwd", project], { cwd: repoRoot, env: childEnv });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk) => (stdout += chunk));
-      child.stderr.on("data", (chunk) => (stderr += chunk));
-      child.on("error", reject);
-      child.on("close", (status) => resolve({ status, stdout, stderr }));
-    });
+    return runPlanCli(["--stack", stack, "--cwd", project], childEnv);
   }
 
   test("a missing SOPS file: one line naming the project's secrets.file, exit 1", async () => {

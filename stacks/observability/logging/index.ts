@@ -10,6 +10,7 @@ import { collectorNamespaceName, collectorRelease, victoriaLogsRelease, victoria
 import { loggingNetworkPolicies } from "./network-policies";
 import { type SyslogEndpoint, syslogEndpoint, syslogRoutes, syslogServiceSpec } from "./syslog";
 import { collectorValues, victoriaLogsValues } from "./values";
+import { privilegedReasons } from "../../../policy/rules/pod-security";
 
 export type { SyslogEndpoint } from "./syslog";
 
@@ -48,8 +49,6 @@ export interface Logging {
   workloadRequests: WorkloadRequest[];
 }
 
-const collectorPrivilegedReason =
-  "victoria-logs-collector reads every container's log files from the nodes' /var/log and /var/lib through hostPath volumes, which only the privileged level admits";
 
 export function deployLogging(name: string, args: LoggingArgs, parent: pulumi.Resource): Logging {
   const vl = args.config.victoriaLogs;
@@ -65,7 +64,7 @@ export function deployLogging(name: string, args: LoggingArgs, parent: pulumi.Re
   );
   const collectorNs = new PlatformNamespace(
     `${name}-collector-namespace`,
-    { name: collectorNamespace, podSecurity: "privileged", privilegedReason: collectorPrivilegedReason },
+    { name: collectorNamespace, podSecurity: "privileged", privilegedReason: privilegedReasons.logCollector },
     { parent },
   );
 

@@ -14,6 +14,7 @@ import { s3Port } from "./objstore";
 import { createMetricsSecrets, type MetricsSecretsArgs } from "./secrets";
 import { metricsWorkloadRequests } from "./sizing";
 import { thanosValues } from "./thanos";
+import { privilegedReasons } from "../../../policy/rules/pod-security";
 
 export type { DatasourceUrls } from "./grafana";
 
@@ -53,8 +54,7 @@ export function deployMetrics(name: string, args: MetricsArgs, parent: pulumi.Re
     {
       name: nodeExporterNamespace(namespace, config.prometheus.nodeExporterNamespace),
       podSecurity: "privileged",
-      privilegedReason:
-        "node-exporter reads host metrics: it needs hostNetwork, hostPID and read-only hostPath mounts of / , /proc and /sys",
+      privilegedReason: privilegedReasons.nodeExporter,
     },
     { parent },
   );
