@@ -73,7 +73,11 @@ export function kubePrometheusStackValues(input: KubePrometheusStackValuesInput)
         resources: config.prometheus.resources,
         storageSpec: { volumeClaimTemplate: volumeClaimTemplate(config.prometheus.volumeSize, config.storageClass) },
         thanos: {
-          // With object storage set, the operator pins 2h blocks (no local compaction) so the sidecar uploads each block.
+          // Compaction is left to the operator. 0.93 with Prometheus >= 3.9 (the chart's v3.14) and a
+          // Thanos sidecar >= 0.41 (the operator's v0.42) runs "delayed compaction": Prometheus
+          // compacts only blocks already uploaded (--storage.tsdb.delay-compact-file.path) and the
+          // sidecar uploads only uncompacted 2h blocks (--shipper.ignore-unequal-block-size), so
+          // the Thanos compactor remains the only compactor of the bucket; nothing to set here.
           objectStorageConfig: { existingSecret: { name: secretNames.objstore, key: secretKeys.objstore } },
           resources: helperResources.thanosSidecar,
         },
