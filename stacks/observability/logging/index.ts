@@ -35,7 +35,7 @@ export interface LoggingArgs {
    */
   monitoringNamespace: string;
   /**
-   * What installs the ServiceMonitor/PodMonitor CRDs (the kube-prometheus-stack release). Both
+   * What installs the ServiceMonitor/PodMonitor CRDs (the prometheus-operator-crds release). Both
    * charts render a monitor, which Helm cannot install before the CRD exists, so both releases
    * wait for it. Leave it out only on a cluster that already has the CRDs.
    */

@@ -6,6 +6,7 @@ import type { WorkloadRequest } from "../../../lib/capacity";
 import { pinnedRelease } from "../../../lib/helm";
 import { createNetworkPolicies } from "../../../lib/network-policy";
 import { charts } from "../../../versions";
+import { deployMonitoringCrds } from "./crds";
 import { grafanaUrl, metricsDatasourceUrls, type DatasourceUrls } from "./grafana";
 import { kubePrometheusStackValues } from "./kube-prometheus-stack";
 import { nodeExporterNamespace, releases } from "./names";
@@ -35,8 +36,8 @@ export interface Metrics {
   readonly grafanaDatasources: pulumi.Output<DatasourceUrls>;
   readonly grafanaUrl: pulumi.Output<string>;
   readonly workloadRequests: WorkloadRequest[];
-  /** The kube-prometheus-stack release: it installs the monitoring CRDs (ServiceMonitor, PrometheusRule). */
-  readonly kubePrometheusStack: k8s.helm.v3.Release;
+  /** The release of the monitoring.coreos.com CRDs (ServiceMonitor, PrometheusRule...): their users wait for it. */
+  readonly monitoringCrds: k8s.helm.v3.Release;
 }
 
 /**
@@ -73,6 +74,8 @@ export function deployMetrics(name: string, args: MetricsArgs, parent: pulumi.Re
     { parent },
   );
   const secrets = createMetricsSecrets(name, { ...args, namespace: args.namespace }, { parent });
+  // First: the operator and every ServiceMonitor, PrometheusRule and AlertmanagerConfig need them.
+  const monitoringCrds = deployMonitoringCrds(`${name}-crds`, args.namespace, { parent });
 
   const kubePrometheusStack = pinnedRelease(
     `${name}-kube-prometheus-stack`,
@@ -88,21 +91,22 @@ export function deployMetrics(name: string, args: MetricsArgs, parent: pulumi.Re
         victoriaLogsUrl: args.victoriaLogsUrl,
       }),
       timeoutMinutes: 15,
+      skipCrds: true,
     },
-    { parent, dependsOn: [...policies, ...secrets, nodeExporter] },
+    { parent, dependsOn: [...policies, ...secrets, nodeExporter, monitoringCrds] },
   );
 
-  // Thanos' ServiceMonitors need the CRDs kube-prometheus-stack installs.
+  // Thanos' ServiceMonitors need the CRDs; its sidecar endpoints come with kube-prometheus-stack.
   pinnedRelease(
     `${name}-thanos`,
     { releaseName: releases.thanos, namespace: args.namespace, pin: charts.thanos, values: thanosValues({ config, namespace }) },
-    { parent, dependsOn: [...policies, ...secrets, kubePrometheusStack] },
+    { parent, dependsOn: [...policies, ...secrets, monitoringCrds, kubePrometheusStack] },
   );
 
   return {
     grafanaDatasources: pulumi.output({ ...metricsDatasourceUrls(namespace), victoriaLogs: args.victoriaLogsUrl }),
     grafanaUrl: pulumi.output(grafanaUrl(config.grafana, namespace)),
     workloadRequests: metricsWorkloadRequests(config),
-    kubePrometheusStack,
+    monitoringCrds,
   };
 }

@@ -57,6 +57,8 @@ export function kubePrometheusStackValues(input: KubePrometheusStackValuesInput)
   const { config } = input;
   return {
     fullnameOverride: kpsFullname,
+    // The CRDs come from their own release (crds.ts), which Helm upgrades; this chart's crds/ copy never would be.
+    crds: { enabled: false },
     prometheusOperator: {
       resources: helperResources.operator,
       // Also the reloader sidecars of Prometheus and Alertmanager (the operator injects them).

@@ -9,7 +9,7 @@
  * release name contains "thanos".
  */
 
-export const releases = { kubePrometheusStack: "kps", thanos: "thanos" } as const;
+export const releases = { kubePrometheusStack: "kps", thanos: "thanos", prometheusOperatorCrds: "prometheus-operator-crds" } as const;
 
 /** kube-prometheus-stack's `fullnameOverride`: the prefix of the Prometheus, Alertmanager and operator objects. */
 export const kpsFullname = "kps";
