@@ -1,4 +1,4 @@
-import type * as k8s from "@pulumi/kubernetes";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformNamespace } from "../../../components/platform-namespace";
 import type { ObservabilityConfig } from "../../../config/schema";
@@ -6,6 +6,7 @@ import type { WorkloadRequest } from "../../../lib/capacity";
 import { pinnedRelease } from "../../../lib/helm";
 import { createNetworkPolicies } from "../../../lib/network-policy";
 import { charts } from "../../../versions";
+import { alertmanagerConfigObject } from "./alertmanager";
 import { deployMonitoringCrds } from "./crds";
 import { grafanaUrl, metricsDatasourceUrls, type DatasourceUrls } from "./grafana";
 import { kubePrometheusStackValues } from "./kube-prometheus-stack";
@@ -77,6 +78,15 @@ export function deployMetrics(name: string, args: MetricsArgs, parent: pulumi.Re
   // First: the operator and every ServiceMonitor, PrometheusRule and AlertmanagerConfig need them.
   const monitoringCrds = deployMonitoringCrds(`${name}-crds`, args.namespace, { parent });
 
+  // Before kube-prometheus-stack: the Alertmanager it creates names this object as its global
+  // config, and the operator resolves its Discord Secret when it builds the config.
+  const alerting = alertmanagerConfigObject(namespace);
+  const alertmanagerConfig = new k8s.apiextensions.CustomResource(
+    `${name}-alertmanager-config`,
+    { apiVersion: alerting.apiVersion, kind: alerting.kind, metadata: { ...alerting.metadata, namespace: args.namespace }, spec: alerting.spec },
+    { parent, dependsOn: [monitoringCrds, ...secrets] },
+  );
+
   const kubePrometheusStack = pinnedRelease(
     `${name}-kube-prometheus-stack`,
     {
@@ -93,7 +103,7 @@ export function deployMetrics(name: string, args: MetricsArgs, parent: pulumi.Re
       timeoutMinutes: 15,
       skipCrds: true,
     },
-    { parent, dependsOn: [...policies, ...secrets, nodeExporter, monitoringCrds] },
+    { parent, dependsOn: [...policies, ...secrets, nodeExporter, monitoringCrds, alertmanagerConfig] },
   );
 
   // Thanos' ServiceMonitors need the CRDs; its sidecar endpoints come with kube-prometheus-stack.

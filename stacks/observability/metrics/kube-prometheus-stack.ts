@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ObservabilityConfig } from "../../../config/schema";
-import { alertmanagerConfig } from "./alertmanager";
+import { alertmanagerConfiguration, chartAlertmanagerConfig } from "./alertmanager";
 import { grafanaValues } from "./grafana";
 import { kpsFullname, secretKeys, secretNames } from "./names";
 import { helperResources } from "./sizing";
@@ -86,10 +86,11 @@ export function kubePrometheusStackValues(input: KubePrometheusStackValuesInput)
       },
     },
     alertmanager: {
-      config: alertmanagerConfig(),
+      // Unused by the operator while alertmanagerConfiguration is set; kept strictly parseable (alertmanager.ts).
+      config: chartAlertmanagerConfig(),
       alertmanagerSpec: {
-        // Mounted at /etc/alertmanager/secrets/<name>/, which the Discord receiver's webhook_url_file reads.
-        secrets: [secretNames.discord],
+        // Routing and the Discord receiver: the global AlertmanagerConfig the stack creates (alertmanager.ts).
+        alertmanagerConfiguration: alertmanagerConfiguration(),
         resources: config.alertmanager.resources,
         storage: { volumeClaimTemplate: volumeClaimTemplate(config.alertmanager.volumeSize, config.storageClass) },
       },

@@ -19,7 +19,7 @@ export const secretNames = {
   objstore: "thanos-objstore",
   /** Grafana admin user and password. */
   grafanaAdmin: "grafana-admin",
-  /** Discord webhook URL, mounted into Alertmanager. */
+  /** Discord webhook URL, read by the operator through the AlertmanagerConfig's `apiURL`. */
   discord: "alertmanager-discord",
 } as const;
 
@@ -37,8 +37,8 @@ export const secretKeys = {
  */
 export const dashboardSidecarLabel = { key: "grafana_dashboard", value: "1" } as const;
 
-/** Where the prometheus-operator mounts `alertmanagerSpec.secrets` entries. */
-export const discordWebhookFile = `/etc/alertmanager/secrets/${secretNames.discord}/${secretKeys.discordWebhookUrl}`;
+/** The global AlertmanagerConfig (routes, receivers, inhibit rules), named by `alertmanagerSpec.alertmanagerConfiguration`. */
+export const alertmanagerConfigName = "platform-alerting";
 
 export const services = {
   prometheus: { name: `${kpsFullname}-prometheus`, port: 9090 },

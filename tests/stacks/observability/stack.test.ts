@@ -186,6 +186,20 @@ describe("ObservabilityStack", () => {
     for (const user of [kps, thanos]) expect([user.name, user.dependsOn.includes(crds.urn)]).toEqual([user.name, true]);
   });
 
+  // Issue 9 item 2: the Discord route reaches the operator as an AlertmanagerConfig whose webhook is a Secret reference.
+  test("the global AlertmanagerConfig is created after the CRDs and the webhook Secret, before kube-prometheus-stack", () => {
+    const config = findResource(recorded, "kubernetes:monitoring.coreos.com/v1alpha1:AlertmanagerConfig", "observability-metrics-alertmanager-config");
+    const inputs = unwrapSecrets(config.inputs) as { metadata: { name: string; namespace: string }; spec: { receivers: { name: string; discordConfigs?: unknown[] }[] } };
+    expect(inputs.metadata).toEqual({ name: "platform-alerting", namespace: "monitoring" });
+    expect(inputs.spec.receivers.find((r) => r.name === "discord")?.discordConfigs).toEqual([{ apiURL: { name: "alertmanager-discord", key: "webhook-url" }, sendResolved: true }]);
+    const crds = findResource(recorded, types.release, "observability-metrics-crds");
+    const secret = findResource(recorded, types.secret, "observability-metrics-alertmanager-discord");
+    expect([config.dependsOn.includes(crds.urn), config.dependsOn.includes(secret.urn)]).toEqual([true, true]);
+    const kps = findResource(recorded, types.release, "observability-metrics-kube-prometheus-stack");
+    expect(kps.dependsOn).toContain(config.urn);
+    expect(unwrapSecrets(kps.inputs.values)).toMatchObject({ alertmanager: { alertmanagerSpec: { alertmanagerConfiguration: { name: "platform-alerting" } } } });
+  });
+
   test("every Kubernetes resource uses the provider passed to the stack", () => {
     const kubernetes = recorded.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
     expect(kubernetes.length).toBeGreaterThan(10);
