@@ -53,7 +53,7 @@ describe.each(["home", "lab"] as const)("TalosCluster for the %s stack", (stack)
         machine: "q35",
         onBoot: true,
         protection: true,
-        cpu: { type: "host", cores: node.cores },
+        cpu: { type: "x86-64-v2-AES", cores: node.cores },
         memory: { dedicated: node.memoryMiB, floating: 0 },
         disks: [{ interface: "scsi0", datastoreId: node.datastore, size: node.diskGiB }],
         networkDevices: [{ bridge: config.cluster.network.bridge, model: "virtio" }],
