@@ -11,7 +11,6 @@
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 
 const repoRoot = path.resolve(__dirname, "..");
@@ -75,18 +74,16 @@ function isDirectory(dir: string): boolean {
 
 /** One Jest project; returns false when it failed or, under `strict`, skipped a test. */
 function runJest(project: "unit" | "conformance", jestArgs: readonly string[], strict: boolean): boolean {
-  const results = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "jest-results-")), "results.json");
   const jest = require.resolve("jest/bin/jest");
-  const args = [jest, "--selectProjects", project, "--json", "--outputFile", results, ...(jestArgs.length > 0 ? ["--passWithNoTests", ...jestArgs] : [])];
-  const run = spawnSync(process.execPath, args, { cwd: repoRoot, stdio: "inherit" });
+  const args = [jest, "--selectProjects", project, "--json", ...(jestArgs.length > 0 ? ["--passWithNoTests", ...jestArgs] : [])];
+  // With --json, Jest writes the summary to stdout and its usual report to stderr.
+  const run = spawnSync(process.execPath, args, { cwd: repoRoot, stdio: ["inherit", "pipe", "inherit"], encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   let skipped = 0;
   try {
-    const summary = JSON.parse(fs.readFileSync(results, "utf8")) as { numPendingTests: number; numTodoTests: number };
+    const summary = JSON.parse(run.stdout) as { numPendingTests: number; numTodoTests: number };
     skipped = summary.numPendingTests + summary.numTodoTests;
   } catch {
     // No summary: Jest failed before running anything, and its exit status says so.
-  } finally {
-    fs.rmSync(path.dirname(results), { recursive: true, force: true });
   }
   if (run.status !== 0) return false;
   if (strict && skipped > 0) {
