@@ -1,5 +1,4 @@
-import * as ipaddr from "ipaddr.js";
-import { cidrsOverlap, normaliseCidr } from "../lib/cidr";
+import { cidrBounds, cidrContainsAddress, cidrsOverlap, hasHostBits, normaliseCidr } from "../lib/cidr";
 import { collectorNamespaceName, nodeExporterNamespaceName } from "./namespaces";
 
 /**
@@ -197,14 +196,12 @@ function checkRunnerAllowCidrs(config: CheckedConfig, report: Report): void {
   });
 }
 
-/** The node network as ipaddr.js sees it, or undefined when the CIDR has host bits set. */
+/** The node network's address rules, or not ok when the CIDR has host bits set. */
 function nodeNetwork(cidr: string) {
-  const [subnet, prefix] = ipaddr.IPv4.parseCIDR(cidr);
-  const networkAddress = ipaddr.IPv4.networkAddressFromCIDR(cidr).toString();
-  if (subnet.toString() !== networkAddress) return { ok: false as const, networkAddress, prefix };
-  const broadcast = ipaddr.IPv4.broadcastAddressFromCIDR(cidr).toString();
+  const { network: networkAddress, broadcast, prefix } = cidrBounds(cidr);
+  if (hasHostBits(cidr)) return { ok: false as const, networkAddress, prefix };
   const usability = (address: string): string | undefined => {
-    if (!ipaddr.IPv4.parse(address).match(subnet, prefix)) return `${address} is outside the node network ${cidr} (cluster.network.cidr)`;
+    if (!cidrContainsAddress(cidr, address)) return `${address} is outside the node network ${cidr} (cluster.network.cidr)`;
     if (address === networkAddress || address === broadcast) return `${address} is the network or broadcast address of ${cidr}`;
     return undefined;
   };

@@ -27,3 +27,23 @@ export function cidrContains(outer: string, inner: string): boolean {
   const [addressInner, prefixInner] = ipaddr.IPv4.parseCIDR(inner);
   return prefixOuter <= prefixInner && addressInner.match(addressOuter, prefixOuter);
 }
+
+/** The first and last address of an IPv4 network, and its prefix length. */
+export function cidrBounds(cidr: string): { readonly network: string; readonly broadcast: string; readonly prefix: number } {
+  const [, prefix] = ipaddr.IPv4.parseCIDR(cidr);
+  return {
+    network: ipaddr.IPv4.networkAddressFromCIDR(cidr).toString(),
+    broadcast: ipaddr.IPv4.broadcastAddressFromCIDR(cidr).toString(),
+    prefix,
+  };
+}
+
+/** True when `cidr` is written with host bits set ("192.168.35.7/24"). */
+export function hasHostBits(cidr: string): boolean {
+  return ipaddr.IPv4.parseCIDR(cidr)[0].toString() !== cidrBounds(cidr).network;
+}
+
+/** True when the IPv4 `address` lies inside `cidr`. */
+export function cidrContainsAddress(cidr: string, address: string): boolean {
+  return ipaddr.IPv4.parse(address).match(ipaddr.IPv4.parseCIDR(cidr));
+}

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { cidrContains, cidrsOverlap, normaliseCidr } from "../../lib/cidr";
+import { cidrBounds, cidrContains, cidrContainsAddress, cidrsOverlap, hasHostBits, normaliseCidr } from "../../lib/cidr";
 
 /** Expectations are plain integer intervals, independent of ipaddr.js and of the CIDR strings. */
 const ip = (a: number, b: number, c: number, d: number) => ((a << 24) >>> 0) + (b << 16) + (c << 8) + d;
@@ -50,5 +50,17 @@ describe("CIDR arithmetic", () => {
 
   it("normaliseCidr() refuses IPv6", () => {
     expect(() => normaliseCidr("fd00::/64")).toThrow("fd00::/64 is not an IPv4 CIDR");
+  });
+
+  it("cidrBounds(), hasHostBits() and cidrContainsAddress() agree with the interval", () => {
+    fc.assert(
+      fc.property(cidrArb, address, (cidr, n) => {
+        const [lo, hi] = cidrInterval(cidr);
+        expect(cidrBounds(cidr)).toEqual({ network: dotted(lo), broadcast: dotted(hi), prefix: Number(cidr.split("/")[1]) });
+        expect(hasHostBits(cidr)).toBe(cidr.split("/")[0] !== dotted(lo));
+        expect(cidrContainsAddress(cidr, dotted(n))).toBe(n >= lo && n <= hi);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
