@@ -1,18 +1,6 @@
 import fc from "fast-check";
 import { cidrBounds, cidrContains, cidrContainsAddress, cidrsOverlap, hasHostBits, normaliseCidr } from "../../lib/cidr";
-
-/** Expectations are plain integer intervals, independent of ipaddr.js and of the CIDR strings. */
-const ip = (a: number, b: number, c: number, d: number) => ((a << 24) >>> 0) + (b << 16) + (c << 8) + d;
-const span = (base: number, prefix: number): [number, number] => [base, base + 2 ** (32 - prefix) - 1];
-const dotted = (n: number) => [24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join(".");
-const cidrInterval = (cidr: string): [number, number] => {
-  const [address, prefix] = cidr.split("/");
-  const [a, b, c, d] = address.split(".").map(Number);
-  const base = ip(a, b, c, d) & (Number(prefix) === 0 ? 0 : (~0 << (32 - Number(prefix))) >>> 0);
-  return span(base >>> 0, Number(prefix));
-};
-const address = fc.integer({ min: 0, max: 2 ** 32 - 1 });
-const cidrArb = fc.tuple(address, fc.integer({ min: 0, max: 32 })).map(([n, prefix]) => `${dotted(n)}/${prefix}`);
+import { address, cidrArb, cidrInterval, dotted } from "../helpers/ipv4-intervals";
 
 describe("CIDR arithmetic", () => {
   it("cidrsOverlap() agrees with interval intersection", () => {

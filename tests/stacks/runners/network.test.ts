@@ -1,13 +1,9 @@
 import fc from "fast-check";
 import { blockedRanges, runnerNetworkPolicies } from "../../../stacks/runners/network";
+import { address, cidrInterval, inInterval, ip, span, type Interval } from "../../helpers/ipv4-intervals";
 
-/**
- * Expectations here are written as plain integer intervals, independent of ipaddr.js and of the
- * CIDR strings the module uses.
- */
-const ip = (a: number, b: number, c: number, d: number) => ((a << 24) >>> 0) + (b << 16) + (c << 8) + d;
-const span = (base: number, prefix: number): [number, number] => [base, base + 2 ** (32 - prefix) - 1];
-const nonPublic: [number, number][] = [
+/** The non-public ranges, written as intervals independently of the module's CIDR strings. */
+const nonPublic: Interval[] = [
   span(ip(0, 0, 0, 0), 8),
   span(ip(10, 0, 0, 0), 8),
   span(ip(100, 64, 0, 0), 10),
@@ -16,15 +12,6 @@ const nonPublic: [number, number][] = [
   span(ip(172, 16, 0, 0), 12),
   span(ip(192, 168, 0, 0), 16),
 ];
-const inInterval = (n: number, [lo, hi]: [number, number]) => n >= lo && n <= hi;
-const cidrInterval = (cidr: string): [number, number] => {
-  const [address, prefix] = cidr.split("/");
-  const [a, b, c, d] = address.split(".").map(Number);
-  const base = ip(a, b, c, d) & (Number(prefix) === 0 ? 0 : (~0 << (32 - Number(prefix))) >>> 0);
-  return span(base >>> 0, Number(prefix));
-};
-
-const address = fc.integer({ min: 0, max: 2 ** 32 - 1 });
 
 describe("the internet rule", () => {
   const policies = runnerNetworkPolicies({ ports: [443], allowCidrs: [], clusterCidrs: [], registrationPods: { job: "x" } });
