@@ -1,12 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformNamespace } from "../../../components/platform-namespace";
+import { collectorNamespaceName } from "../../../config/namespaces";
 import type { ObservabilityConfig } from "../../../config/schema";
 import { type WorkloadRequest, workloadRequest } from "../../../lib/capacity";
 import { pinnedRelease } from "../../../lib/helm";
 import { createNetworkPolicies } from "../../../lib/network-policy";
 import { charts } from "../../../versions";
-import { collectorNamespaceName, collectorRelease, victoriaLogsRelease, victoriaLogsUrlFor } from "./names";
+import { collectorRelease, victoriaLogsRelease, victoriaLogsUrlFor } from "./names";
 import { loggingNetworkPolicies } from "./network-policies";
 import { type SyslogEndpoint, syslogEndpoint, syslogRoutes, syslogServiceSpec } from "./syslog";
 import { collectorValues, victoriaLogsValues } from "./values";

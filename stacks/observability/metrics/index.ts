@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformNamespace } from "../../../components/platform-namespace";
+import { nodeExporterNamespaceName } from "../../../config/namespaces";
 import type { ObservabilityConfig } from "../../../config/schema";
 import type { WorkloadRequest } from "../../../lib/capacity";
 import { pinnedRelease } from "../../../lib/helm";
@@ -10,7 +11,7 @@ import { alertmanagerConfigObject } from "./alertmanager";
 import { deployMonitoringCrds } from "./crds";
 import { grafanaUrl, metricsDatasourceUrls, type DatasourceUrls } from "./grafana";
 import { kubePrometheusStackValues } from "./kube-prometheus-stack";
-import { nodeExporterNamespace, releases } from "./names";
+import { releases } from "./names";
 import { metricsNetworkPolicies } from "./network-policies";
 import { s3Port } from "./objstore";
 import { createMetricsSecrets, type MetricsSecretsArgs } from "./secrets";
@@ -54,7 +55,7 @@ export function deployMetrics(name: string, args: MetricsArgs, parent: pulumi.Re
   const nodeExporter = new PlatformNamespace(
     `${name}-node-exporter`,
     {
-      name: nodeExporterNamespace(namespace, config.prometheus.nodeExporterNamespace),
+      name: nodeExporterNamespaceName(namespace, config.prometheus.nodeExporterNamespace),
       podSecurity: "privileged",
       privilegedReason: privilegedReasons.nodeExporter,
     },
@@ -96,7 +97,7 @@ export function deployMetrics(name: string, args: MetricsArgs, parent: pulumi.Re
       values: kubePrometheusStackValues({
         config,
         namespace,
-        nodeExporterNamespace: nodeExporterNamespace(namespace, config.prometheus.nodeExporterNamespace),
+        nodeExporterNamespace: nodeExporterNamespaceName(namespace, config.prometheus.nodeExporterNamespace),
         timezone: args.timezone,
         victoriaLogsUrl: args.victoriaLogsUrl,
       }),

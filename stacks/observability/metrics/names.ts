@@ -88,14 +88,3 @@ export function serviceHost(service: string, namespace: string): string {
 export function sidecarEndpoint(namespace: string): string {
   return `dnssrv+_grpc._tcp.${serviceHost(services.thanosDiscovery.name, namespace)}`;
 }
-
-/** The node-exporter namespace: configured, or `<namespace>-node-exporter`. */
-export function nodeExporterNamespace(namespace: string, configured: string | undefined): string {
-  const name = configured ?? `${namespace}-node-exporter`;
-  if (name.length > 63) {
-    throw new Error(
-      `node-exporter namespace "${name}" is longer than 63 characters: set home-platform:observability.prometheus.nodeExporterNamespace`,
-    );
-  }
-  return name;
-}
