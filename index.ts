@@ -1,6 +1,7 @@
 import { S3Buckets } from "./components/s3-buckets";
 import { TalosCluster } from "./components/talos-cluster";
 import { loadPlatform } from "./config/load";
+import { BackupsStack, talosApiAccessFor } from "./stacks/backups";
 import { ObservabilityStack } from "./stacks/observability";
 import { RunnersStack } from "./stacks/runners";
 import { SecurityStack } from "./stacks/security";
@@ -17,6 +18,8 @@ export = async function main() {
     cluster: config.cluster,
     proxmox: config.proxmox,
     proxmoxApiToken: secrets.proxmox.apiToken,
+    // The etcd snapshot job's namespace may hold os:etcd:backup (control-plane machine configs).
+    talosApiAccess: talosApiAccessFor(config.backups),
   });
 
   const storage = new S3Buckets("object-storage", {
@@ -76,6 +79,29 @@ export = async function main() {
       )
     : undefined;
 
+  const backups =
+    config.backups.enabled && secrets.backups
+      ? new BackupsStack(
+          "backups",
+          {
+            config: config.backups,
+            timezone: config.timezone,
+            clusterName: config.cluster.name,
+            bucket: { endpoint: config.s3.endpoint, region: config.s3.region, name: config.s3.buckets.backups },
+            accessKey: secrets.backups.accessKey,
+            secretKey: secrets.backups.secretKey,
+            // Prometheus and Alertmanager (PVCs) and VictoriaLogs (its 14 days live only on its volume).
+            // Grafana keeps no state: its dashboards and datasources are provisioned.
+            statefulNamespaces: [config.observability.namespace, config.observability.logsNamespace],
+            nodeCidr: network.cidr,
+            podAndServiceCidrs,
+            monitoringNamespace: config.observability.namespace,
+          },
+          // The buckets exist before Velero validates its location; the monitoring CRDs before its ServiceMonitor.
+          { ...k8s, dependsOn: [observability, storage] },
+        )
+      : undefined;
+
   return {
     kubeconfig: cluster.kubeconfig,
     talosconfig: cluster.talosconfig,
@@ -87,5 +113,6 @@ export = async function main() {
     syslogEndpoint: observability.syslogEndpoint,
     tracingPolicies: security.tracingPolicyNames,
     runnerNamespace: runners?.namespace,
+    backupSchedules: backups?.scheduleNames,
   };
 };

@@ -30,6 +30,9 @@ export const charts = {
   tetragon: { chart: "tetragon", version: "1.7.0", repository: "https://helm.cilium.io" },
   // renovate: datasource=docker depName=codeberg.org/wrenix/helm-charts/forgejo-runner
   forgejoRunner: { chart: "forgejo-runner", version: "0.4.38", repository: "oci://codeberg.org/wrenix/helm-charts" },
+  // appVersion 1.18.1; its crds/ are Velero v1.18.1's (the Schedule and BSL objects we create are checked against them).
+  // renovate: datasource=helm depName=velero registryUrl=https://vmware-tanzu.github.io/helm-charts
+  velero: { chart: "velero", version: "12.1.0", repository: "https://vmware-tanzu.github.io/helm-charts" },
 } as const satisfies Record<string, ChartPin>;
 
 export interface ImagePin {
@@ -45,6 +48,12 @@ export const images = {
   forgejoRunner: { repository: "code.forgejo.org/forgejo/runner", tag: "7.0.0" },
   // renovate: datasource=docker depName=docker.io/library/docker
   dind: { repository: "docker.io/library/docker", tag: "28.3.2-dind" },
+  // The object-store plugin Velero loads from an init container: v1.14.x is the line built for Velero 1.18.
+  // renovate: datasource=docker depName=docker.io/velero/velero-plugin-for-aws
+  veleroPluginForAws: { repository: "docker.io/velero/velero-plugin-for-aws", tag: "v1.14.2" },
+  // etcd snapshots through the Talos API (siderolabs/talos-backup; newest tag, main has moved to minio-go since).
+  // renovate: datasource=docker depName=ghcr.io/siderolabs/talos-backup
+  talosBackup: { repository: "ghcr.io/siderolabs/talos-backup", tag: "v0.1.0-beta.3" },
 } as const satisfies Record<string, ImagePin>;
 
 /** Grafana plugins, installed by Grafana at start from grafana.com as `id@version`. */

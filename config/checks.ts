@@ -42,6 +42,7 @@ export interface CheckedConfig {
     readonly labels: readonly string[];
     readonly egress: { readonly allowCidrs: readonly string[] };
   };
+  readonly backups: { readonly enabled: boolean; readonly namespace: string; readonly etcd: { readonly enabled: boolean; readonly namespace: string } };
 }
 
 type Path = (string | number)[];
@@ -69,6 +70,7 @@ const namespaceReads = [
   ["security", "namespace"],
   ["runners", "enabled"],
   ["runners", "namespace"],
+  ["backups"],
 ];
 
 /**
@@ -144,7 +146,7 @@ function checkUniqueRunnerLabels(config: CheckedConfig, report: Report): void {
  * under restricted pod security.
  */
 function checkNamespaces(config: CheckedConfig, report: Report): void {
-  const { observability, security, runners } = config;
+  const { observability, security, runners, backups } = config;
   const collector = collectorNamespaceName(observability.logsNamespace, observability.victoriaLogs.collectorNamespace);
   const nodeExporter = nodeExporterNamespaceName(observability.namespace, observability.prometheus.nodeExporterNamespace);
   const derived = [
@@ -164,6 +166,8 @@ function checkNamespaces(config: CheckedConfig, report: Report): void {
     { path: derived[1].path, name: nodeExporter },
     { path: ["security", "namespace"], name: security.namespace },
     ...(runners.enabled ? [{ path: ["runners", "namespace"], name: runners.namespace }] : []),
+    ...(backups.enabled ? [{ path: ["backups", "namespace"], name: backups.namespace }] : []),
+    ...(backups.enabled && backups.etcd.enabled ? [{ path: ["backups", "etcd", "namespace"], name: backups.etcd.namespace }] : []),
   ];
   const owner = new Map<string, Path>();
   for (const { path, name } of namespaces) {

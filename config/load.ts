@@ -9,7 +9,7 @@ import { secretsDocumentSchema } from "./schema/secrets";
 
 /** The decrypted secrets document with every leaf a secret Output, so no value can leak into plain state. */
 export type PlatformSecrets = {
-  readonly [Section in keyof SecretsDocument]: { readonly [Key in keyof SecretsDocument[Section]]: pulumi.Output<string> };
+  readonly [Section in keyof SecretsDocument]: { readonly [Key in keyof NonNullable<SecretsDocument[Section]>]: pulumi.Output<string> };
 };
 
 export interface Platform {
@@ -32,6 +32,11 @@ export async function loadPlatform(): Promise<Platform> {
   const project = pulumi.getProject();
   const config = parseStackConfig(project, pulumi.runtime.allConfig());
   const secrets = await loadSecrets(project, config.secrets);
+  if (config.backups.enabled && secrets.backups === undefined) {
+    throw new ConfigError([
+      `config error: ${project}:secrets.file: ${config.secrets.file}: backups.accessKey and backups.secretKey are required when ${project}:backups.enabled (Velero's own MinIO user)`,
+    ]);
+  }
   return { config, secrets };
 }
 

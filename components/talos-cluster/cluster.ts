@@ -7,7 +7,7 @@ import { clusterCapacity } from "./capacity";
 import { createAdminCredentials, kubernetesClusterIdentifier } from "./client-config";
 import { createTalosCommands } from "./commands";
 import { createImageDownloads } from "./image";
-import { nodeMachineConfig, type TalosDocument } from "./machine-config";
+import { nodeMachineConfig, type TalosApiAccess, type TalosDocument } from "./machine-config";
 import type { PatchedDocument } from "./merge";
 import { createClusterSecrets } from "./secrets";
 import { secretYaml } from "./serialize";
@@ -25,6 +25,8 @@ export interface TalosClusterArgs {
   readonly talosctl?: string;
   /** How long `talosctl health` waits for a healthy cluster, in minutes. Defaults to 20. */
   readonly healthTimeoutMinutes?: number;
+  /** Talos API roles workloads in the given namespaces may hold (control planes only); none by default. */
+  readonly talosApiAccess?: TalosApiAccess;
 }
 
 /** One node's machine config: the v1alpha1 document first, then the network documents. */
@@ -79,7 +81,7 @@ export function createTalosCluster(name: string, args: TalosClusterArgs, parent:
   const machineConfigs: Record<string, MachineConfigDocuments> = {};
   const machineConfigYaml: Record<string, pulumi.Output<string>> = {};
   for (const node of cluster.nodes) {
-    machineConfigs[node.name] = nodeMachineConfig(cluster, node, secrets.bundle);
+    machineConfigs[node.name] = nodeMachineConfig(cluster, node, secrets.bundle, args.talosApiAccess);
     machineConfigYaml[node.name] = secretYaml(machineConfigs[node.name]);
   }
 

@@ -66,6 +66,11 @@ export interface V1Alpha1Config {
       readonly diskQuotaSupport: boolean;
       readonly kubePrism: { readonly enabled: boolean; readonly port: number };
       readonly hostDNS: { readonly enabled: boolean; readonly forwardKubeDNSToHost: boolean };
+      readonly kubernetesTalosAPIAccess?: {
+        readonly enabled: true;
+        readonly allowedRoles: string[];
+        readonly allowedKubernetesNamespaces: string[];
+      };
     };
     readonly nodeLabels?: Record<string, string>;
   };
@@ -139,6 +144,12 @@ export function installerImage(cluster: Pick<ClusterConfig, "schematicId" | "tal
   return `factory.talos.dev/nocloud-installer/${cluster.schematicId}:${cluster.talosVersion}`;
 }
 
+/** Talos API roles that workloads in the named namespaces may hold (e.g. os:etcd:backup for etcd snapshots). */
+export interface TalosApiAccess {
+  readonly roles: readonly string[];
+  readonly namespaces: readonly string[];
+}
+
 /**
  * Every document of one node's machine config: the platform's config first, then the node's own
  * patches from stack config (merge rules in merge.ts).
@@ -147,12 +158,13 @@ export function nodeMachineConfig(
   cluster: ClusterConfig,
   node: ClusterNodeConfig,
   secrets: ClusterSecretsBundle,
+  talosApiAccess?: TalosApiAccess,
 ): (TalosDocument | PatchedDocument)[] {
-  const documents: TalosDocument[] = [v1alpha1Config(cluster, node, secrets), ...networkDocuments(cluster, node)];
+  const documents: TalosDocument[] = [v1alpha1Config(cluster, node, secrets, talosApiAccess), ...networkDocuments(cluster, node)];
   return applyPatches(documents, node.patches);
 }
 
-function v1alpha1Config(cluster: ClusterConfig, node: ClusterNodeConfig, secrets: ClusterSecretsBundle): V1Alpha1Config {
+function v1alpha1Config(cluster: ClusterConfig, node: ClusterNodeConfig, secrets: ClusterSecretsBundle, talosApiAccess?: TalosApiAccess): V1Alpha1Config {
   const isControlPlane = node.role === "controlplane";
   const k8sTag = kubernetesTag(cluster.kubernetesVersion);
   const image = (repository: string) => `${repository}:${k8sTag}`;
@@ -174,6 +186,17 @@ function v1alpha1Config(cluster: ClusterConfig, node: ClusterNodeConfig, secrets
       diskQuotaSupport: true,
       kubePrism: { enabled: true, port: kubePrismPort },
       hostDNS: { enabled: true, forwardKubeDNSToHost: true },
+      // Talos rejects the feature on workers ("can only be enabled on control plane machines"):
+      // the pods reach apid on the control planes through the `talos` Service in `default`.
+      ...(isControlPlane && talosApiAccess && talosApiAccess.roles.length > 0
+        ? {
+            kubernetesTalosAPIAccess: {
+              enabled: true as const,
+              allowedRoles: [...talosApiAccess.roles],
+              allowedKubernetesNamespaces: [...talosApiAccess.namespaces],
+            },
+          }
+        : {}),
     },
     // Talos labels control planes out of external load balancers; when they are the nodes that
     // run workloads (our small clusters), that label would leave LoadBalancer Services with no

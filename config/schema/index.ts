@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { backupsSchema } from "./backups";
 import { crossFieldChecks, issuePaths, touches, type CheckedConfig, type CrossFieldCheck } from "../checks";
 import { clusterSchema } from "./cluster";
 import { observabilitySchema } from "./observability";
@@ -25,6 +26,8 @@ export const platformConfigSchema = z
     observability: observabilitySchema,
     security: securitySchema.prefault({}),
     runners: runnersSchema,
+    /** Absent means no backups; `backups: {}` turns them on with the defaults (etcd needs an ageRecipient). */
+    backups: backupsSchema.prefault({ enabled: false }),
   })
   .check(...crossFieldChecks.map(asZodCheck));
 
@@ -43,6 +46,7 @@ function asZodCheck(check: CrossFieldCheck) {
 }
 
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;
+export type { BackupsConfig, BackupScheduleConfig } from "./backups";
 export type { ClusterConfig, ClusterNodeConfig } from "./cluster";
 export type { ObservabilityConfig } from "./observability";
 export type { ProxmoxConfig, ProxmoxHostConfig } from "./proxmox";

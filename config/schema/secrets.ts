@@ -30,6 +30,12 @@ export const secretsDocumentSchema = z.strictObject({
   }),
   grafana: z.strictObject({ adminUser: secretString, adminPassword: secretString }),
   runners: z.strictObject({ registrationToken: secretString }),
+  /**
+   * Velero's and the etcd snapshot job's own MinIO user, scoped to the backups bucket: not the
+   * program's admin keys (s3), so a leaked backup credential cannot touch the other buckets.
+   * Required when home-platform:backups.enabled.
+   */
+  backups: z.strictObject({ accessKey: secretString, secretKey: secretString }).optional(),
 });
 
 export type SecretsSource = z.infer<typeof secretsSourceSchema>;

@@ -27,7 +27,7 @@ test(".sops.yaml sends secrets/*.sops.yaml to the demo key's recipient", async (
 describe.each(stacks)("secrets/%s.sops.yaml", (stack) => {
   test("decrypts with the demo key to the expected shape", async () => {
     const doc = await decryptStack(stack);
-    expect(Object.keys(doc)).toStrictEqual(["proxmox", "s3", "alertmanager", "grafana", "runners"]);
+    expect(Object.keys(doc)).toStrictEqual(["proxmox", "s3", "alertmanager", "grafana", "runners", "backups"]);
     expect(doc.proxmox).toStrictEqual({
       apiToken: expect.stringMatching(/^terraform@pve!pulumi=[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
     });
@@ -37,13 +37,15 @@ describe.each(stacks)("secrets/%s.sops.yaml", (stack) => {
     });
     expect(doc.grafana).toStrictEqual({ adminUser: "admin", adminPassword: expect.stringMatching(/^\S{16,}$/) });
     expect(doc.runners).toStrictEqual({ registrationToken: expect.stringMatching(/^[0-9a-f]{40}$/) });
+    // Velero's and talos-backup's own MinIO user, in the shape of MinIO access and secret keys.
+    expect(doc.backups).toStrictEqual({ accessKey: expect.stringMatching(/^[A-Z0-9]{20}$/), secretKey: expect.stringMatching(/^[A-Za-z0-9]{40}$/) });
   });
 
   test("holds no plaintext: every data value is an ENC string", () => {
     const { sops, ...data } = parse(fs.readFileSync(sopsFile(stack), "utf8"));
     expect(sops.mac).toMatch(/^ENC\[AES256_GCM,/);
     const values = Object.values(data as Record<string, Record<string, string>>).flatMap((m) => Object.values(m));
-    expect(values).toHaveLength(7);
+    expect(values).toHaveLength(9);
     for (const v of values) expect(v).toMatch(/^ENC\[AES256_GCM,data:[^,]+,iv:[^,]+,tag:[^,]+,type:str\]$/);
   });
 });

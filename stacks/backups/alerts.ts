@@ -1,0 +1,103 @@
+import type { AlertRule, RuleGroup } from "../../lib/alerting";
+import { etcdCronJob } from "./names";
+
+/**
+ * The backup alerts (PrometheusRule `backup-alerts`). Velero's metrics are from its v1.18.1
+ * pkg/metrics/metrics.go (scraped through the chart's ServiceMonitor); the etcd snapshots are a
+ * CronJob, so theirs come from kube-state-metrics (kube_cronjob_status_last_successful_time,
+ * kube_job_failed, kube_job_status_start_time).
+ */
+
+const category = "backups";
+const runbook = (anchor: string) => `docs/restore.md#${anchor}`;
+
+/** "No successful backup within 26 hours": a daily schedule plus two hours of slack for a slow run. */
+export const freshnessHours = 26;
+const freshnessSeconds = freshnessHours * 3600;
+
+/** How long a failed snapshot Job keeps its alert: Kubernetes keeps failed Jobs (failedJobsHistoryLimit) much longer. */
+const failedJobWindowSeconds = 2 * 3600;
+
+export interface BackupAlertInputs {
+  /** Velero Schedule names, each watched for freshness even before its first success. */
+  readonly schedules: readonly string[];
+  /** Namespace of the etcd snapshot CronJob; undefined when etcd snapshots are off. */
+  readonly etcdNamespace?: string;
+}
+
+/**
+ * "Last success older than 26h, or none at all within 26h". A schedule that never succeeded has
+ * no timestamp series; `absent_over_time` over the same window covers it without a `for` that
+ * would delay the first branch too. Each term keeps only the `schedule`/`cronjob` label.
+ */
+function notRecent(latest: string, absentSelectors: readonly string[]): string {
+  return [`time() - ${latest} > ${freshnessSeconds}`, ...absentSelectors.map((selector) => `absent_over_time(${selector}[${freshnessHours}h])`)].join(" or ");
+}
+
+export function backupAlertGroups(inputs: BackupAlertInputs): RuleGroup[] {
+  const velero: AlertRule[] = [
+    {
+      alert: "VeleroBackupFailed",
+      // PartiallyFailed counts too: with file-system backups a volume that could not be read only
+      // makes the backup partial, and that volume is then missing from it.
+      expr: `sum by (schedule) (increase({__name__=~"velero_backup_(failure|partial_failure)_total", schedule!=""}[1h])) > 0`,
+      severity: "critical",
+      category,
+      summary: "A scheduled Velero backup failed",
+      description: "A backup of schedule {{ $labels.schedule }} ended Failed or PartiallyFailed within the last hour ({{ $value }} in 1h); the data it should hold is not in the bucket.",
+      runbook: runbook("a-backup-failed"),
+    },
+    {
+      alert: "VeleroBackupNotRecent",
+      expr: notRecent(
+        'max by (schedule) (velero_backup_last_successful_timestamp{schedule!=""})',
+        inputs.schedules.map((schedule) => `velero_backup_last_successful_timestamp{schedule="${schedule}"}`),
+      ),
+      severity: "critical",
+      category,
+      summary: `No successful Velero backup within ${freshnessHours}h`,
+      description: `Schedule {{ $labels.schedule }} has not completed a backup in the last ${freshnessHours} hours: a restore would lose more than a day.`,
+      runbook: runbook("no-recent-backup"),
+    },
+    {
+      alert: "VeleroBackupStorageLocationUnavailable",
+      expr: "max by (backup_location_name) (velero_backup_location_status_gauge) == 0",
+      for: "15m",
+      severity: "critical",
+      category,
+      summary: "Velero cannot reach its backup storage location",
+      description: "BackupStorageLocation {{ $labels.backup_location_name }} has failed validation for 15 minutes (MinIO down, wrong credentials or bucket): no backup can be written or listed.",
+      runbook: runbook("backup-storage-location-unavailable"),
+    },
+  ];
+  const groups: RuleGroup[] = [{ name: "velero", rules: velero }];
+  if (inputs.etcdNamespace !== undefined) {
+    const jobs = `namespace="${inputs.etcdNamespace}", job_name=~"${etcdCronJob}-.+"`;
+    const cronjob = `kube_cronjob_status_last_successful_time{namespace="${inputs.etcdNamespace}", cronjob="${etcdCronJob}"}`;
+    groups.push({
+      name: "etcd-snapshots",
+      rules: [
+        {
+          alert: "EtcdSnapshotFailed",
+          // Failed Jobs stay listed long after the next success; only recent ones alert.
+          expr: `max by (namespace, job_name) (kube_job_failed{${jobs}, condition="true"}) == 1 unless on (namespace, job_name) (time() - kube_job_status_start_time{${jobs}} > ${failedJobWindowSeconds})`,
+          severity: "critical",
+          category,
+          summary: "An etcd snapshot job failed",
+          description: "Job {{ $labels.namespace }}/{{ $labels.job_name }} failed after its retries: no etcd snapshot was uploaded this time.",
+          runbook: runbook("an-etcd-snapshot-failed"),
+        },
+        {
+          alert: "EtcdSnapshotNotRecent",
+          expr: notRecent(`max by (namespace, cronjob) (${cronjob})`, [cronjob]),
+          severity: "critical",
+          category,
+          summary: `No successful etcd snapshot within ${freshnessHours}h`,
+          description: `CronJob {{ $labels.namespace }}/{{ $labels.cronjob }} has not completed a snapshot in the last ${freshnessHours} hours.`,
+          runbook: runbook("an-etcd-snapshot-failed"),
+        },
+      ],
+    });
+  }
+  return groups;
+}
