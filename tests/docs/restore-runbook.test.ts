@@ -118,7 +118,7 @@ function check(line: string, specs: Record<string, CommandSpec>, global: { flags
   for (const flag of flags) {
     const long = /^--([a-z0-9-]+)(=.*)?$/.exec(flag);
     const short = /^-([a-zA-Z])$/.exec(flag);
-    if (long && !longs.has(long[1])) problems.push({ command: line, problem: `${flag} is not a flag of "${path}"` });
+    if (long && !longs.has(long[1])) problems.push({ command: line, problem: `--${long[1]} is not a flag of "${path}"` });
     else if (short && !shorts.has(short[1])) problems.push({ command: line, problem: `${flag} is not a flag of "${path}"` });
     else if (!long && !short) problems.push({ command: line, problem: `cannot read flag ${flag}` });
     // `--from-backup NAME` style: its value was counted as a positional argument.
