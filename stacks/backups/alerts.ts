@@ -19,19 +19,27 @@ const freshnessSeconds = freshnessHours * 3600;
 const failedJobWindowSeconds = 2 * 3600;
 
 export interface BackupAlertInputs {
-  /** Velero Schedule names, each watched for freshness even before its first success. */
-  readonly schedules: readonly string[];
   /** Namespace of the etcd snapshot CronJob; undefined when etcd snapshots are off. */
   readonly etcdNamespace?: string;
 }
 
 /**
- * "Last success older than 26h, or none at all within 26h". A schedule that never succeeded has
- * no timestamp series; `absent_over_time` over the same window covers it without a `for` that
- * would delay the first branch too. Each term keeps only the `schedule`/`cronjob` label.
+ * "Last success older than 26h, or none at all within 26h of something that should have run":
+ *   - the timestamp of the last success is older than 26h; or
+ *   - the schedule (its `exists` series) was already there 26h ago, and no success timestamp has
+ *     been seen for 26h: a schedule that never succeeded has no timestamp series at all, and after
+ *     a restart Velero only sets it again on the next success.
+ * A new schedule or a fresh Prometheus stays silent for its first 26h instead of paging at once;
+ * `exists` is looked up over the day before that, so the rule also covers a Velero or
+ * kube-state-metrics that has been down for up to a day. Each term keeps only the `by` labels.
  */
-function notRecent(latest: string, absentSelectors: readonly string[]): string {
-  return [`time() - ${latest} > ${freshnessSeconds}`, ...absentSelectors.map((selector) => `absent_over_time(${selector}[${freshnessHours}h])`)].join(" or ");
+function notRecent(by: string, timestamp: string, exists: string): string {
+  const latest = `max by (${by}) (${timestamp})`;
+  return (
+    `time() - ${latest} > ${freshnessSeconds}` +
+    ` or (max by (${by}) (last_over_time(${exists}[1d] offset ${freshnessHours}h))` +
+    ` unless on (${by}) max by (${by}) (max_over_time(${timestamp}[${freshnessHours}h])))`
+  );
 }
 
 export function backupAlertGroups(inputs: BackupAlertInputs): RuleGroup[] {
@@ -40,19 +48,21 @@ export function backupAlertGroups(inputs: BackupAlertInputs): RuleGroup[] {
       alert: "VeleroBackupFailed",
       // PartiallyFailed counts too: with file-system backups a volume that could not be read only
       // makes the backup partial, and that volume is then missing from it.
-      expr: `sum by (schedule) (increase({__name__=~"velero_backup_(failure|partial_failure)_total", schedule!=""}[1h])) > 0`,
+      // increase() drops the metric name, so the two counters' series of one schedule would collide
+      // ("vector cannot contain metrics with the same labelset"): each keeps a `counter` label.
+      expr: `sum by (schedule) (${["failure", "partial_failure"]
+        .map((counter) => `label_replace(increase(velero_backup_${counter}_total{schedule!=""}[1h]), "counter", "${counter}", "", "")`)
+        .join(" or ")}) > 0`,
       severity: "critical",
       category,
       summary: "A scheduled Velero backup failed",
-      description: "A backup of schedule {{ $labels.schedule }} ended Failed or PartiallyFailed within the last hour ({{ $value }} in 1h); the data it should hold is not in the bucket.",
+      description: "A backup of schedule {{ $labels.schedule }} ended Failed or PartiallyFailed within the last hour; the data it should hold is not in the bucket.",
       runbook: runbook("a-backup-failed"),
     },
     {
       alert: "VeleroBackupNotRecent",
-      expr: notRecent(
-        'max by (schedule) (velero_backup_last_successful_timestamp{schedule!=""})',
-        inputs.schedules.map((schedule) => `velero_backup_last_successful_timestamp{schedule="${schedule}"}`),
-      ),
+      // Velero sets the attempt counter to 0 for every Schedule it knows (metrics.InitSchedule).
+      expr: notRecent("schedule", 'velero_backup_last_successful_timestamp{schedule!=""}', 'velero_backup_attempt_total{schedule!=""}'),
       severity: "critical",
       category,
       summary: `No successful Velero backup within ${freshnessHours}h`,
@@ -73,7 +83,8 @@ export function backupAlertGroups(inputs: BackupAlertInputs): RuleGroup[] {
   const groups: RuleGroup[] = [{ name: "velero", rules: velero }];
   if (inputs.etcdNamespace !== undefined) {
     const jobs = `namespace="${inputs.etcdNamespace}", job_name=~"${etcdCronJob}-.+"`;
-    const cronjob = `kube_cronjob_status_last_successful_time{namespace="${inputs.etcdNamespace}", cronjob="${etcdCronJob}"}`;
+    const selector = `namespace="${inputs.etcdNamespace}", cronjob="${etcdCronJob}"`;
+    const cronjob = `kube_cronjob_status_last_successful_time{${selector}}`;
     groups.push({
       name: "etcd-snapshots",
       rules: [
@@ -89,7 +100,7 @@ export function backupAlertGroups(inputs: BackupAlertInputs): RuleGroup[] {
         },
         {
           alert: "EtcdSnapshotNotRecent",
-          expr: notRecent(`max by (namespace, cronjob) (${cronjob})`, [cronjob]),
+          expr: notRecent("namespace, cronjob", cronjob, `kube_cronjob_info{${selector}}`),
           severity: "critical",
           category,
           summary: `No successful etcd snapshot within ${freshnessHours}h`,

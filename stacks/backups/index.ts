@@ -163,7 +163,7 @@ export class BackupsStack extends pulumi.ComponentResource {
 
     prometheusRule(
       `${name}-alerts`,
-      { name: prometheusRuleName, namespace: namespace.name, groups: backupAlertGroups({ schedules: this.scheduleNames, etcdNamespace: etcdNamespaceName }) },
+      { name: prometheusRuleName, namespace: namespace.name, groups: backupAlertGroups({ etcdNamespace: etcdNamespaceName }) },
       { parent: this, dependsOn: after(namespace) },
     );
     new k8s.core.v1.ConfigMap(

@@ -176,7 +176,7 @@ describe("docs/restore.md", () => {
           .replace(/ /g, "-"),
       ),
     );
-    const rules = backupAlertGroups({ schedules: ["daily"], etcdNamespace: "etcd-backup" }).flatMap((group) => group.rules);
+    const rules = backupAlertGroups({ etcdNamespace: "etcd-backup" }).flatMap((group) => group.rules);
     for (const rule of rules) {
       const [file, anchor] = rule.runbook.split("#");
       expect(file).toBe("docs/restore.md");
