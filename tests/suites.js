@@ -21,6 +21,7 @@ module.exports = {
     "tests/lib/sops/tamper.test.ts",
     "tests/lib/sops/vectors.test.ts",
     "tests/stacks/backups/alerts.test.ts",
+    "tests/stacks/backups/velero.test.ts",
     "tests/stacks/observability/alerts/alerting.test.ts",
     "tests/stacks/observability/alerts/deploy.test.ts",
     "tests/stacks/observability/alerts/rules.test.ts",
