@@ -32,12 +32,17 @@ export async function loadPlatform(): Promise<Platform> {
   const project = pulumi.getProject();
   const config = parseStackConfig(project, pulumi.runtime.allConfig());
   const secrets = await loadSecrets(project, config.secrets);
-  if (config.backups.enabled && secrets.backups === undefined) {
-    throw new ConfigError([
-      `config error: ${project}:secrets.file: ${config.secrets.file}: backups.accessKey and backups.secretKey are required when ${project}:backups.enabled (Velero's own MinIO user)`,
-    ]);
-  }
+  const missing = missingSecrets(project, config, secrets);
+  if (missing.length > 0) throw new ConfigError(missing);
   return { config, secrets };
+}
+
+/** Sections of the SOPS file that are optional in general but required by what the config turns on. */
+export function missingSecrets(project: string, config: Pick<PlatformConfig, "backups" | "secrets">, secrets: Pick<PlatformSecrets, "backups">): string[] {
+  if (!config.backups.enabled || secrets.backups !== undefined) return [];
+  return [
+    `config error: ${project}:secrets.file: ${config.secrets.file}: backups.accessKey and backups.secretKey are required when ${project}:backups.enabled (the backup workloads' own MinIO user)`,
+  ];
 }
 
 export interface LoadSecretsOptions {

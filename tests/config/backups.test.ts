@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { isConfigError } from "../../config/errors";
+import { loadSecrets, missingSecrets } from "../../config/load";
 import { parseStackConfig } from "../../config/parse";
 import { readStackConfigFile } from "../../config/stack-file";
 
@@ -99,5 +100,21 @@ describe("backups config", () => {
 
   it("needs no recipient when etcd snapshots are off", () => {
     expect(problems({ etcd: { enabled: false } })).toEqual([]);
+  });
+});
+
+describe("backup secrets", () => {
+  const enabled = { backups: parseWith({ etcd: { ageRecipient: recipient } }).backups, secrets: { file: "secrets/home.sops.yaml" } };
+  it("are required in the SOPS file when backups are on", () => {
+    expect(missingSecrets("home-platform", enabled, {})).toEqual([
+      "config error: home-platform:secrets.file: secrets/home.sops.yaml: backups.accessKey and backups.secretKey are required when home-platform:backups.enabled (the backup workloads' own MinIO user)",
+    ]);
+  });
+  it("are optional when backups are off, and present in both stacks' files", async () => {
+    expect(missingSecrets("home-platform", { ...enabled, backups: { ...enabled.backups, enabled: false } }, {})).toEqual([]);
+    for (const stack of ["home", "lab"]) {
+      const secrets = await loadSecrets("home-platform", { file: `secrets/${stack}.sops.yaml`, ageKeyFile: "secrets/demo-age.key" }, { root, env: {} });
+      expect(missingSecrets("home-platform", enabled, secrets)).toEqual([]);
+    }
   });
 });
