@@ -4,6 +4,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
+  // The live suite needs the built toolchain and runs on its own (jest.live.config.js, npm run test:live).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/live/"],
   transform: {
     // age-encryption and its @noble/@scure dependencies ship ESM only; SWC turns them into CJS for Jest.
     "^.+\\.(t|m?j)s$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }],

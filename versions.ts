@@ -52,3 +52,32 @@ export const grafanaPlugins = {
 export function imageRef(pin: ImagePin): string {
   return `${pin.repository}:${pin.tag}`;
 }
+
+/**
+ * Tools the live suite and the workflows run, built from their published Go modules by
+ * tools/toolchain/install.sh into $HOME_PLATFORM_TOOLS/<tool>/<version>/bin. `version` is what the
+ * binary reports (and the cache key); `module`/`moduleVersion` is what is built, when the module
+ * has no tag for that release (a pseudo-version at the release commit). Versions that must equal
+ * something else (talosctl = the stacks' talosVersion, provider plugins = the SDK in
+ * package-lock.json, the CLI not older than @pulumi/pulumi) are checked by tests/toolchain.
+ * Each tool's build lives in tools/toolchain/tools/<tool>.sh.
+ */
+export interface ToolPin {
+  /** Go module the build requires. */
+  readonly module: string;
+  /** The release, as the tool reports it; also the cache directory name. */
+  readonly version: string;
+  /** Module version to require when it differs from `version` (untagged modules). */
+  readonly moduleVersion?: string;
+  /** Executables the build leaves in bin/. */
+  readonly binaries: readonly string[];
+}
+
+export const toolchain = {
+  // renovate: datasource=go depName=github.com/pulumi/pulumi/pkg/v3
+  pulumi: { module: "github.com/pulumi/pulumi/pkg/v3", version: "v3.276.0", binaries: ["pulumi"] },
+  // renovate: datasource=go depName=github.com/rhysd/actionlint
+  actionlint: { module: "github.com/rhysd/actionlint", version: "v1.7.12", binaries: ["actionlint"] },
+  // renovate: datasource=go depName=github.com/siderolabs/talos
+  talosctl: { module: "github.com/siderolabs/talos", version: "v1.13.9", binaries: ["talosctl"] },
+} as const satisfies Record<string, ToolPin>;

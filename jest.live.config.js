@@ -1,0 +1,15 @@
+/**
+ * The live suite (`npm run test:live`): the real Pulumi engine, provider plugins and control-plane
+ * tools built by tools/toolchain/install.sh. One worker: the suites start heavy child processes on
+ * a 2-core machine, and several share one file backend or one API server.
+ */
+const base = require("./jest.config.js");
+
+/** @type {import('jest').Config} */
+module.exports = {
+  ...base,
+  roots: ["<rootDir>/tests/live"],
+  testPathIgnorePatterns: ["/node_modules/"],
+  testTimeout: 15 * 60 * 1000,
+  maxWorkers: 1,
+};
