@@ -80,4 +80,36 @@ export const toolchain = {
   actionlint: { module: "github.com/rhysd/actionlint", version: "v1.7.12", binaries: ["actionlint"] },
   // renovate: datasource=go depName=github.com/siderolabs/talos
   talosctl: { module: "github.com/siderolabs/talos", version: "v1.13.9", binaries: ["talosctl"] },
+  // VictoriaLogs server + vlagent. victoria-logs-single 0.13.9 and victoria-logs-collector 0.3.7 run
+  // v1.52.0, which the Go module proxy does not serve (403); v1.52.1 is the same release line's
+  // next patch (tests/toolchain/data-pins.test.ts keeps it on the charts' minor).
+  // renovate: datasource=go depName=github.com/VictoriaMetrics/VictoriaLogs
+  victorialogs: { module: "github.com/VictoriaMetrics/VictoriaLogs", version: "v1.52.1", binaries: ["victoria-logs", "vlagent"] },
+  // The kube-prometheus-stack sidecar image and the thanos chart's appVersion.
+  // renovate: datasource=go depName=github.com/thanos-io/thanos
+  thanos: { module: "github.com/thanos-io/thanos", version: "v0.42.4", binaries: ["thanos"] },
+  // The live suite's S3 server (MinIO is AGPL). Not tracked by Renovate: SeaweedFS tags (4.53) are
+  // not semver, and the proxy serves it only as a pseudo-version at a commit.
+  seaweedfs: {
+    module: "github.com/seaweedfs/seaweedfs",
+    version: "4.53",
+    moduleVersion: "v0.0.0-20261109003541-7506e5f91cd6",
+    binaries: ["weed"],
+  },
+  // The live suite's control plane: the stacks' kubernetesVersion (tests/toolchain/k8s-pins.test.ts).
+  // renovate: datasource=go depName=k8s.io/kubernetes
+  kubernetes: { module: "k8s.io/kubernetes", version: "v1.36.1", binaries: ["kube-apiserver", "kube-controller-manager", "kubectl"] },
+  // The etcd 3.6 line Kubernetes 1.36 is tested with (kubeadm pins 3.6.8; any 3.6 patch serves).
+  // renovate: datasource=go depName=go.etcd.io/etcd/server/v3
+  etcd: { module: "go.etcd.io/etcd/server/v3", version: "v3.6.14", binaries: ["etcd"] },
+  // kube-prometheus-stack's appVersion (its operator image tag).
+  // renovate: datasource=go depName=github.com/prometheus-operator/prometheus-operator
+  "prometheus-operator": { module: "github.com/prometheus-operator/prometheus-operator", version: "v0.93.1", binaries: ["operator"] },
+  // kube-prometheus-stack's alertmanager.alertmanagerSpec.image.tag.
+  // renovate: datasource=go depName=github.com/prometheus/alertmanager
+  alertmanager: { module: "github.com/prometheus/alertmanager", version: "v0.34.0", binaries: ["alertmanager", "amtool"] },
+  // kube-prometheus-stack's prometheus.prometheusSpec.image.tag; Prometheus 3.x is the v0 module
+  // tagged v0.3XX.Y for v3.XX.Y, so the module version follows from the release.
+  // renovate: datasource=go depName=github.com/prometheus/prometheus
+  promtool: { module: "github.com/prometheus/prometheus", version: "v3.14.0", moduleVersion: "v0.314.0", binaries: ["promtool"] },
 } as const satisfies Record<string, ToolPin>;
