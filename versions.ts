@@ -78,8 +78,10 @@ export const toolchain = {
   pulumi: { module: "github.com/pulumi/pulumi/pkg/v3", version: "v3.276.0", binaries: ["pulumi"] },
   // renovate: datasource=go depName=github.com/rhysd/actionlint
   actionlint: { module: "github.com/rhysd/actionlint", version: "v1.7.12", binaries: ["actionlint"] },
-  // renovate: datasource=go depName=github.com/siderolabs/talos
-  talosctl: { module: "github.com/siderolabs/talos", version: "v1.13.9", binaries: ["talosctl"] },
+  // Talos' config validation and talosconfig loader (tools/toolchain/src/talos-validate); the
+  // talosctl main is not buildable from the proxy (tools/toolchain/tools/talos-machinery.sh).
+  // renovate: datasource=go depName=github.com/siderolabs/talos/pkg/machinery
+  "talos-machinery": { module: "github.com/siderolabs/talos/pkg/machinery", version: "v1.13.9", binaries: ["talos-validate"] },
   // VictoriaLogs server + vlagent. victoria-logs-single 0.13.9 and victoria-logs-collector 0.3.7 run
   // v1.52.0, which the Go module proxy does not serve (403); v1.52.1 is the same release line's
   // next patch (tests/toolchain/data-pins.test.ts keeps it on the charts' minor).

@@ -26,8 +26,8 @@
 #   (`-` in the tool name becomes `_` in function names.)
 # - Builds land in a staging directory and are renamed into place only when complete, so a cache
 #   directory that exists is a whole install.
-# - A tool that cannot be installed prints ONE line, `toolchain: cannot install <tool> <version>: <last
-#   line of its log> (log: <file>)`, the other tools still install, and the script exits 1.
+# - A tool that cannot be installed prints ONE line, `toolchain: cannot install <tool> <version>: <the
+#   log's first error line> (log: <file>)`, the other tools still install, and the script exits 1.
 # - Pulumi plugins: a pin with `pulumiPlugin: "<kind> <name>"` is installed after all builds with
 #   `pulumi plugin install <kind> <name> <version> --file <binary>` into PULUMI_HOME=$HOME_PLATFORM_TOOLS/pulumi-home
 #   (the CLI then never downloads). `--env` exports that PULUMI_HOME.
@@ -74,6 +74,15 @@ from_path() {
   echo "toolchain: $tool $version from PATH ($(command -v "$(field "$tool" binaries | cut -d' ' -f1)"))"
 }
 
+# The first line of a build log that says what went wrong (Go prints the cause before the
+# "server response" trailer), else its last line.
+failure_reason() {
+  local reason
+  reason="$(grep -v '^go: downloading' "$1" | grep -m 1 -E '40[0-9] [A-Z]|not available|undefined:|cannot |no matching|invalid version|[Ee]rror' | sed 's/^[[:space:]]*//' || true)"
+  [ -n "$reason" ] || reason="$(grep -v '^[[:space:]]*$' "$1" | tail -n 1)"
+  printf '%s' "$reason"
+}
+
 build() {
   local tool="$1" version fn staging log rc=0
   version="$(field "$tool" version)"
@@ -93,7 +102,7 @@ build() {
   fi
   if [ "$rc" -ne 0 ]; then
     rm -rf "$staging"
-    echo "toolchain: cannot install $tool $version: $(grep -v '^[[:space:]]*$' "$log" | tail -n 1) (log: $log)" >&2
+    echo "toolchain: cannot install $tool $version: $(failure_reason "$log") (log: $log)" >&2
     return 1
   fi
   mv -T "$staging" "$(tool_dir "$tool")"
