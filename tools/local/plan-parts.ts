@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as YAML from "yaml";
 import type { CapturedResource } from "../plan/engine";
 import { unwrapSecrets } from "../plan/engine";
@@ -92,4 +94,17 @@ export function dashboardLogsQueriesOf(resources: readonly CapturedResource[]): 
     }
   }
   return found;
+}
+
+/**
+ * Config overrides that point the stack's `home-platform:s3` at a local endpoint, everything else
+ * (bucket names, region, retention) as the stack file has it. The program then renders the
+ * objstore Secret for that endpoint itself (port, `insecure` from the scheme).
+ */
+export function localS3Override(projectRoot: string, stack: string, endpoint: string): Record<string, unknown> {
+  const file = path.join(projectRoot, `Pulumi.${stack}.yaml`);
+  const config = (YAML.parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> }).config;
+  const s3 = config["home-platform:s3"];
+  if (typeof s3 !== "object" || s3 === null) throw new Error(`${file} has no home-platform:s3`);
+  return { "home-platform:s3": { ...s3, endpoint } };
 }
