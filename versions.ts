@@ -74,6 +74,9 @@ export interface ToolPin {
 }
 
 export const toolchain = {
+  // The newest pkg/v3 the Go module proxy serves (it refuses v3.270.0); runs the @pulumi/pulumi
+  // 3.270.0 SDK of package-lock.json: a newer engine runs an older SDK, never the reverse
+  // (tests/toolchain/pins.test.ts).
   // renovate: datasource=go depName=github.com/pulumi/pulumi/pkg/v3
   pulumi: { module: "github.com/pulumi/pulumi/pkg/v3", version: "v3.276.0", binaries: ["pulumi"] },
   // renovate: datasource=go depName=github.com/rhysd/actionlint

@@ -105,7 +105,11 @@ build() {
     echo "toolchain: cannot install $tool $version: $(failure_reason "$log") (log: $log)" >&2
     return 1
   fi
-  mv -T "$staging" "$(tool_dir "$tool")"
+  # Another install.sh may have finished the same tool meanwhile (shared cache): keep theirs.
+  if ! mv -T "$staging" "$(tool_dir "$tool")" 2>/dev/null; then
+    rm -rf "$staging"
+    installed "$tool" || { echo "toolchain: cannot install $tool $version: cannot move the build into $(tool_dir "$tool")" >&2; return 1; }
+  fi
   echo "toolchain: built $tool $version in $((SECONDS - started))s"
 }
 
