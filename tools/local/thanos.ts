@@ -11,8 +11,8 @@ import { freePort, httpOk, startServer, type LocalServer } from "./process";
  * chart (1.24.1) renders from our values: templates/query/deployment.yaml and
  * templates/store-gateway/statefulset.yaml `args`. Locally, addresses are 127.0.0.1 with free
  * ports, and Query's in-cluster DNS SRV endpoints (the chart's own store gateway and our
- * sidecar discovery Service) become the local store gateway's gRPC address. Only the components
- * the bench runs are transcribed.
+ * sidecar discovery Service) become the local store gateway's gRPC address. Query, Store Gateway
+ * and Compact are transcribed (the components our values enable).
  */
 
 type Values = Record<string, any>;
@@ -60,6 +60,36 @@ export function storeArgs(values: Values, local: { grpc: number; http: number; d
     `--objstore.config-file=${local.objstoreFile}`,
     ...gomemlimitArgs(values),
     ...(values.storeGateway.extraArgs ?? []),
+  ];
+}
+
+/**
+ * The compactor's args (templates/compact/statefulset.yaml). `--wait` (run forever) is left out
+ * locally so one pass runs and exits; everything else, our retention flags included, is kept.
+ */
+export function compactArgs(values: Values, local: { http: number; dataDir: string; objstoreFile: string }): string[] {
+  const dedup = values.compact.deduplication ?? {};
+  const replicaLabels = [
+    ...values.additionalReplicaLabels,
+    ...(values.rule.enabled ? ["rule_replica"] : []),
+    ...(values.receive.enabled ? ["receive_replica"] : []),
+  ];
+  return [
+    "compact",
+    `--log.level=${values.logLevel}`,
+    `--log.format=${values.logFormat}`,
+    `--http-address=127.0.0.1:${local.http}`,
+    `--data-dir=${local.dataDir}`,
+    `--objstore.config-file=${local.objstoreFile}`,
+    ...gomemlimitArgs(values),
+    ...(dedup.enabled
+      ? [
+          "--compact.enable-vertical-compaction",
+          ...[...new Set(replicaLabels)].map((label) => `--deduplication.replica-label=${label}`),
+          ...(dedup.func ? [`--deduplication.func=${dedup.func}`] : values.compact.replicaDeduplication ? ["--deduplication.func=penalty"] : []),
+        ]
+      : []),
+    ...(values.compact.extraArgs ?? []),
   ];
 }
 

@@ -4,7 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { noncurrentExpiryRuleId } from "../../../components/s3-buckets/spec";
 import { repoRoot } from "../../../tools/plan/engine";
-import { bucketSpecsOf, localS3Override, objstoreFileOf, parseObjstore, type BucketSpec, type ObjstoreS3 } from "../../../tools/local/plan-parts";
+import { bucketSpecsOf, localS3Override, objstoreFileOf, parseObjstore, thanosValuesOf, type BucketSpec, type ObjstoreS3 } from "../../../tools/local/plan-parts";
+import { compactArgs, thanosChartValues } from "../../../tools/local/thanos";
 import { freePort } from "../../../tools/local/process";
 import { fromXml, s3Ok, type S3Target, type XmlObject } from "../../../tools/local/s3-client";
 import { applyBucket, readBucket } from "../../../tools/local/s3-buckets";
@@ -28,6 +29,7 @@ let specs: BucketSpec[];
 let objstoreText: string;
 let objstore: ObjstoreS3;
 let target: S3Target;
+let thanosValues: Record<string, unknown>;
 
 beforeAll(async () => {
   const port = await freePort();
@@ -35,6 +37,7 @@ beforeAll(async () => {
   specs = bucketSpecsOf(plan.resources);
   objstoreText = objstoreFileOf(plan.resources);
   objstore = parseObjstore(objstoreText);
+  thanosValues = thanosValuesOf(plan.resources);
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), "s3-thanos-"));
   s3 = await startS3({
     binary: toolPath("seaweedfs", "weed"),
@@ -135,5 +138,13 @@ describe("Thanos objstore Secret against the local S3 (pinned thanos tools bucke
     const run = thanosBucket(file, "ls");
     expect(run.status).not.toBe(0);
     expect(run.stderr).toMatch(/The specified bucket does not exist/);
+  });
+
+  test("the compactor with the chart's args and our retention flags runs a pass over the bucket and exits 0", async () => {
+    const file = writeObjstore("objstore-compact.yml", objstoreText);
+    const args = compactArgs(thanosChartValues(thanosValues), { http: await freePort(), dataDir: path.join(workDir, "compact"), objstoreFile: file });
+    expect(args).toEqual(expect.arrayContaining(["--retention.resolution-raw=30d", "--deduplication.replica-label=prometheus_replica"]));
+    const run = spawnSync(toolPath("thanos"), args, { encoding: "utf8", timeout: 120_000 });
+    expect([run.status, run.stderr]).toEqual([0, expect.stringMatching(/compaction iterations done|start of compactions/)]);
   });
 });
