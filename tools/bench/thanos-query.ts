@@ -5,7 +5,7 @@ import { toolPath } from "../../tests/live/helpers/tools";
 import { repoRoot, runPlan } from "../plan/engine";
 import { bucketSpecsOf, localS3Override, objstoreFileOf, parseObjstore, thanosValuesOf } from "../local/plan-parts";
 import { freePort, sleep } from "../local/process";
-import { applyBucket } from "../local/s3-buckets";
+import { applyBucket, s3Client, targetOf } from "../local/s3-buckets";
 import { startS3 } from "../local/seaweedfs";
 import { startThanos } from "../local/thanos";
 import type { DataBenchOptions, MemoryMeasurement } from "./data";
@@ -42,8 +42,9 @@ export async function benchThanosQuery(options: DataBenchOptions): Promise<Memor
     lifetimeSeconds: options.seconds + 300,
   });
   try {
-    const target = { endpoint: s3.endpoint, region: objstore.config.region, accessKey: objstore.config.access_key, secretKey: objstore.config.secret_key };
-    for (const spec of bucketSpecsOf(plan.resources)) await applyBucket(target, spec);
+    const client = s3Client(targetOf(objstore, s3.endpoint));
+    for (const spec of bucketSpecsOf(plan.resources)) await applyBucket(client, objstore.config.region, spec);
+    client.destroy();
     const thanos = await startThanos({
       binary: toolPath("thanos"),
       values: thanosValuesOf(plan.resources),
