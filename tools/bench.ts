@@ -180,12 +180,11 @@ async function main(options: Options): Promise<boolean> {
   lines.push(`ratio wall ${wallRatio.toFixed(2)}x (budget ${budgetRatio}x): ${wallRatio <= budgetRatio ? "within budget" : "OVER BUDGET"}`);
   lines.push(engineBenchUnavailable, "");
   process.stdout.write(lines.join("\n"));
-  // Sizing of the data components and Alertmanager against the locally built servers
-  // (tools/bench/data.ts, tools/bench/alertmanager.ts; their own headers say what they measure).
+  // Sizing of the data components against the locally built servers (tools/bench/data.ts says
+  // what it measures).
   const { benchDataComponents } = await import("./bench/data");
   const dataWithinRequests = await benchDataComponents({ stack: options.stack, cwd: options.cwd, rate: 200, seconds: 60 });
-  const { benchAlertmanager, reportAlertmanager } = await import("./bench/alertmanager");
-  process.stdout.write(reportAlertmanager(await benchAlertmanager({ stack: options.stack, cwd: options.cwd, seconds: 30, alerts: 300 })));
+  // K8S adds the Alertmanager bench here with tools/bench/alertmanager.ts (live-requests.md).
   return dataWithinRequests;
 }
 
