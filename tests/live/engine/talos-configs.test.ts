@@ -96,8 +96,18 @@ describe.each(["home", "lab"] as const)("stack %s", (stack) => {
       encoding: "utf8",
     });
     expect(request.status).not.toBe(0);
-    expect(request.stderr).toMatch(/connection refused/);
+    expect(request.stderr).toMatch(/127\.0\.0\.1:1 was refused|connection refused/);
     expect(request.stderr).not.toMatch(/PEM|certificate|private key|tls:/i);
+
+    // The same request with a damaged key fails before dialing: the check above is not vacuous.
+    const damaged = structuredClone(document) as typeof document;
+    (damaged.users[0].user as Record<string, unknown>)["client-key-data"] = Buffer.from("not a key").toString("base64");
+    fs.writeFileSync(file, YAML.stringify(damaged));
+    const broken = spawnSync(kubectl, ["--kubeconfig", file, "--server", "https://127.0.0.1:1", "--request-timeout", "5s", "get", "--raw", "/version"], {
+      encoding: "utf8",
+    });
+    expect(broken.status).not.toBe(0);
+    expect(broken.stderr).toMatch(/PEM|private key|tls:/i);
   });
 });
 
