@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as YAML from "yaml";
 import { sharedDir } from "../../../lib/shared-path";
 import type { ControlPlane } from "./control-plane";
 import { toolPath } from "./tools";
@@ -11,19 +12,56 @@ import { toolPath } from "./tools";
  *   (`operator full-crds` prints the CRDs it embeds, the same ones the chart's crds/ carries);
  * - cilium.io TracingPolicy (cluster and namespaced) as the tetragon 1.7.0 chart's operator installs them;
  * - Gateway API v1.6.1, standard channel, as Envoy Gateway v1.9.0 bundles it (TCPRoute/UDPRoute are v1 there).
- * The last two are read from the shared reference folder.
+ * - velero.io at Velero v1.18.1, the velero chart 12.1.0's crds/ (shared reference folder);
+ * - talos.dev ServiceAccount, which Talos itself installs once kubernetesTalosAPIAccess is on
+ *   (talosServiceAccountCrd below).
+ * The TracingPolicy, Gateway API and Velero ones are read from the shared reference folder.
  */
 export function crdManifests(): string[] {
   const operator = spawnSync(toolPath("prometheus-operator", "operator"), ["full-crds"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
   if (operator.status !== 0) throw new Error(`prometheus-operator full-crds failed: ${operator.stderr.trim().split("\n").pop()}`);
   const gatewayDir = sharedDir("reference", "crds", "envoy-gateway-v1.9.0", "gateway-api-v1.6.1-standard");
+  const veleroDir = sharedDir("reference", "crds", "velero-v1.18.1");
   const files = [
+    ...fs.readdirSync(veleroDir).filter((f) => f.endsWith(".yaml")).sort().map((f) => path.join(veleroDir, f)),
     sharedDir("reference", "crds", "cilium.io_tracingpolicies.yaml"),
     sharedDir("reference", "crds", "cilium.io_tracingpoliciesnamespaced.yaml"),
     ...fs.readdirSync(gatewayDir).filter((f) => f.endsWith(".yaml")).sort().map((f) => path.join(gatewayDir, f)),
   ];
-  return [operator.stdout, ...files.map((file) => fs.readFileSync(file, "utf8"))];
+  return [operator.stdout, ...files.map((file) => fs.readFileSync(file, "utf8")), YAML.stringify(talosServiceAccountCrd)];
 }
+
+/**
+ * `serviceaccounts.talos.dev` as Talos v1.13.9 registers it (machined's kubeaccess controller;
+ * the schema Talos renders: namespaced, v1alpha1, `spec.roles: string[]`, `status.failureReason`).
+ * No file of it is published, so its facts are written out here.
+ */
+export const talosServiceAccountCrd = {
+  apiVersion: "apiextensions.k8s.io/v1",
+  kind: "CustomResourceDefinition",
+  metadata: { name: "serviceaccounts.talos.dev" },
+  spec: {
+    group: "talos.dev",
+    names: { kind: "ServiceAccount", listKind: "ServiceAccountList", plural: "serviceaccounts", singular: "serviceaccount", shortNames: ["tsa"] },
+    scope: "Namespaced",
+    versions: [
+      {
+        name: "v1alpha1",
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: "object",
+            properties: {
+              spec: { type: "object", properties: { roles: { type: "array", items: { type: "string" } } } },
+              status: { type: "object", properties: { failureReason: { type: "string" } } },
+            },
+          },
+        },
+      },
+    ],
+  },
+};
 
 /** Server-side applies the CRDs and waits until every one is Established. */
 export function installCrds(cp: ControlPlane): string[] {

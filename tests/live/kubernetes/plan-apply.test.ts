@@ -44,6 +44,9 @@ describe.each(["home", "lab"])("Kubernetes control plane: the %s plan applied", 
       "tracingpolicies.cilium.io",
       "tcproutes.gateway.networking.k8s.io",
       "udproutes.gateway.networking.k8s.io",
+      "backupstoragelocations.velero.io",
+      "schedules.velero.io",
+      "serviceaccounts.talos.dev",
     ]));
   });
 
@@ -111,6 +114,37 @@ describe.each(["home", "lab"])("Kubernetes control plane: the %s plan applied", 
       expect(annotations["pod-security.kubernetes.io/enforce-policy"]).toMatch(/:latest$/);
       expect({ job: job.metadata.name, violations: annotations["pod-security.kubernetes.io/audit-violations"] }).toEqual({ job: job.metadata.name, violations: undefined });
     }
+  });
+
+  it("admits the etcd snapshot Pod in its restricted namespace (a Job created from the CronJob, as the schedule would)", async () => {
+    const cronJob = plan.objects.find(({ object }) => object.kind === "CronJob" && object.metadata.name === "etcd-snapshot")?.object;
+    expect(cronJob).toBeDefined();
+    const ns = cronJob!.metadata.namespace!;
+    expect(plan.objects.find(({ object }) => object.kind === "Namespace" && object.metadata.name === ns)?.object.metadata.labels).toMatchObject({
+      "pod-security.kubernetes.io/enforce": "restricted",
+    });
+    cp.kubectlOk(["create", "job", "-n", ns, "--from=cronjob/etcd-snapshot", "etcd-snapshot-live"]);
+    const pods = await poll(60, () => {
+      const list = JSON.parse(cp.kubectlOk(["get", "pods", "-n", ns, "-l", "batch.kubernetes.io/job-name=etcd-snapshot-live", "-o", "json"])) as { items: unknown[] };
+      return list.items.length > 0 ? list.items : undefined;
+    });
+    expect(pods?.length ?? 0).toBe(1);
+    const created = cp.auditEvents().filter((event) =>
+      event.stage === "ResponseComplete" && event.verb === "create" && event.objectRef?.resource === "pods" && event.objectRef.namespace === ns &&
+      event.objectRef.subresource === undefined && event.user?.username === "system:serviceaccount:kube-system:job-controller");
+    expect(created.map((event) => event.responseStatus?.code)).toEqual([201]);
+    expect(created[0].annotations?.["pod-security.kubernetes.io/enforce-policy"]).toBe("restricted:latest");
+    expect(created[0].annotations?.["pod-security.kubernetes.io/audit-violations"]).toBeUndefined();
+  });
+
+  it("refuses Velero objects that break the pinned CRDs (the check is real)", () => {
+    const bsl = plan.objects.find(({ object }) => object.kind === "BackupStorageLocation")?.object;
+    expect(bsl?.spec).toMatchObject({ provider: "aws", config: { s3ForcePathStyle: "true" } });
+    const broken = structuredClone(bsl!);
+    broken.metadata.name = "crd-check";
+    broken.spec.accessMode = "WriteOnly";
+    const result = cp.kubectl(["apply", "--server-side", "--dry-run=server", "-f", "-"], YAML.stringify(broken));
+    expect(result.stderr).toMatch(/accessMode: Unsupported value: "WriteOnly"/);
   });
 
   describe("RBAC of the runners registration Job's ServiceAccount", () => {
