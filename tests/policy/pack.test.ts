@@ -4,6 +4,7 @@ import { defaultPrivilegedNamespaces } from "../../policy/rules/pod-security";
 import { securitySchema } from "../../config/schema/security";
 import { observabilitySchema } from "../../config/schema/observability";
 import { runnersSchema } from "../../config/schema/runners";
+import { backupsSchema } from "../../config/schema/backups";
 import { collectorNamespaceName, nodeExporterNamespaceName } from "../../config/namespaces";
 import { denyAll, deployment, container, namespace, networkPolicy } from "./resources";
 
@@ -124,6 +125,8 @@ describe("the default privileged allowlist", () => {
       collectorNamespaceName(observability.logsNamespace.parse(undefined), undefined),
       nodeExporterNamespaceName(observability.namespace.parse(undefined), undefined),
       runnersSchema.shape.namespace.parse(undefined),
+      // Velero's node agent (hostPath pod volumes) when home-platform:backups is on.
+      backupsSchema.parse({ etcd: { enabled: false } }).namespace,
     ];
     expect(Object.keys(defaultPrivilegedNamespaces).sort()).toEqual(expected.sort());
     for (const reason of Object.values(defaultPrivilegedNamespaces)) expect(reason.length).toBeGreaterThan(20);
