@@ -13,9 +13,10 @@ import * as YAML from "yaml";
 import { kubeconfigDocument, talosconfigDocument } from "../../../components/talos-cluster/client-config";
 import { nodeMachineConfig } from "../../../components/talos-cluster/machine-config";
 import { toYamlDocuments } from "../../../components/talos-cluster/serialize";
-import { stackConfig } from "../../components/talos-cluster/helpers/stack-config";
+import { fixtureConfig, stackConfig } from "../../components/talos-cluster/helpers/stack-config";
 import { valueOf } from "../../helpers";
 import * as pulumi from "@pulumi/pulumi";
+import { talosApiAccessFor } from "../../../stacks/backups";
 import { toolPath } from "../helpers/tools";
 import { makeRealPki, type RealPki } from "./pki";
 
@@ -41,7 +42,8 @@ describe.each(["home", "lab"] as const)("stack %s", (stack) => {
     "%s: the machine config from real keys passes Talos validation in cloud mode, strict",
     (name, node) => {
       const file = path.join(tmp, `${stack}-${name}.yaml`);
-      fs.writeFileSync(file, toYamlDocuments(nodeMachineConfig(cluster, node, pki.bundle)));
+      // With the Talos API access the backups stack asks for, as index.ts passes it.
+      fs.writeFileSync(file, toYamlDocuments(nodeMachineConfig(cluster, node, pki.bundle, talosApiAccessFor(config.backups))));
       const run = validate("config", file, "cloud", "--strict");
       expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
       expect(run.stdout).toBe(`${file} is valid for cloud mode\n`);
@@ -120,4 +122,19 @@ test("the validator rejects what Talos rejects (a config whose keys are placehol
   const run = validate("config", file, "cloud", "--strict");
   expect(run.status).toBe(1);
   expect(run.stderr).toMatch(/illegal base64 data/);
+});
+
+test("Talos accepts kubernetesTalosAPIAccess on control planes only (the program never sets it on workers)", () => {
+  const config = fixtureConfig("two-hosts");
+  const access = { roles: ["os:etcd:backup"], namespaces: ["etcd-backup"] };
+  const worker = config.cluster.nodes.find((node) => node.role === "worker")!;
+  const documents = nodeMachineConfig(config.cluster, worker, pki.bundle, access) as Record<string, any>[];
+  expect(documents[0].machine.features.kubernetesTalosAPIAccess).toBeUndefined();
+  // Forced onto the worker, Talos' own validation refuses it: why the program keeps it off workers.
+  documents[0].machine.features.kubernetesTalosAPIAccess = { enabled: true, allowedRoles: access.roles, allowedKubernetesNamespaces: access.namespaces };
+  const file = path.join(tmp, "worker-api-access.yaml");
+  fs.writeFileSync(file, toYamlDocuments(documents));
+  const run = validate("config", file, "cloud", "--strict");
+  expect(run.status).toBe(1);
+  expect(run.stderr).toMatch(/can only be enabled on control plane machines/);
 });
