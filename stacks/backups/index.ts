@@ -97,7 +97,9 @@ export class BackupsStack extends pulumi.ComponentResource {
     );
     this.namespace = namespace.name;
     const inNamespace = { parent: this, dependsOn: [namespace] };
-    createNetworkPolicies(`${name}-velero`, namespace.name, veleroNetworkPolicies(policyInputs), inNamespace);
+    // The release's CRD-upgrade hook and the server need the API and the bucket from their first
+    // start, so the allows exist before the release.
+    const policies = createNetworkPolicies(`${name}-velero`, namespace.name, veleroNetworkPolicies(policyInputs), inNamespace);
 
     // The keys live only in this Secret, built inside the secret Outputs; the chart only names it.
     const credentials = new k8s.core.v1.Secret(
@@ -115,7 +117,7 @@ export class BackupsStack extends pulumi.ComponentResource {
     const release = pinnedRelease(
       `${name}-velero`,
       { releaseName: veleroRelease, namespace: namespace.name, pin: charts.velero, values: veleroValues(config) },
-      { parent: this, dependsOn: after(namespace, credentials) },
+      { parent: this, dependsOn: after(namespace, credentials, ...policies) },
     );
 
     // The CRDs come with the release (crds/ on install, the upgrade hook after): objects wait for it.

@@ -10,8 +10,6 @@ export const veleroRelease = "velero";
 export const podLabels = {
   server: { name: "velero" },
   nodeAgent: { name: "node-agent" },
-  /** Our label on the chart's upgrade-CRDs hook Job (values `kubectl.labels`), so a policy can admit it. */
-  upgradeCrds: { "home-platform.dev/job": "velero-upgrade-crds" },
   /** The etcd snapshot CronJob's pods. */
   etcdSnapshot: { "app.kubernetes.io/name": "talos-backup" },
 } as const;

@@ -36,7 +36,8 @@ export function veleroNetworkPolicies(inputs: BackupPolicyInputs): PolicyDefinit
       name: "velero-egress",
       purpose:
         "Velero, its node agent and its repository-maintenance Jobs read and write the backups bucket on the S3 endpoint and work through the Kubernetes API; nothing else leaves the namespace",
-      // Every pod here is Velero's; its maintenance Jobs carry a per-repository label value, so no fixed selector matches them all.
+      // Every pod here is Velero's (server, node agents, the CRD-upgrade hook Job); its maintenance
+      // Jobs carry a per-repository label value, so no fixed selector would match them all.
       podSelector: {},
       egress: [s3Egress(inputs), apiServer(inputs)],
     },

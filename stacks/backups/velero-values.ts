@@ -1,7 +1,7 @@
 import type { BackupsConfig } from "../../config/schema";
 import { chartResources, workloadRequest, type WorkloadRequest } from "../../lib/capacity";
 import { imageRef, images } from "../../versions";
-import { podLabels, veleroCredentials } from "./names";
+import { veleroCredentials } from "./names";
 
 /**
  * Values for the velero chart 12.1.0 (keys from its values.yaml). The chart runs the server and
@@ -59,9 +59,8 @@ export function veleroValues(config: BackupsConfig): Record<string, unknown> {
       prometheusRule: { enabled: false },
     },
     // The CRD upgrade hook runs `velero install --crds-only --apply` in the Velero image on every
-    // upgrade (Helm itself installs crds/ only once); our label lets its NetworkPolicy admit it.
+    // upgrade (Helm itself installs crds/ only once); velero-egress admits it to the API server.
     upgradeCRDs: true,
-    kubectl: { labels: { ...podLabels.upgradeCrds } },
     upgradeJobResources: chartResources(config.velero.resources),
     cleanUpCRDs: false,
   };

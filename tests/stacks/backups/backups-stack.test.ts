@@ -65,6 +65,8 @@ describe("BackupsStack", () => {
     expect(plain(release)).toMatchObject({ chart: charts.velero.chart, version: charts.velero.version, namespace: "velero", values: { credentials: { existingSecret: "velero-minio" } } });
     expect(release.dependsOn).toContain(findResource(resources, "kubernetes:core/v1:ConfigMap", "upstream").urn);
     expect(release.dependsOn).toContain(findResource(resources, "kubernetes:core/v1:Secret", "backups-velero-credentials").urn);
+    // The CRD-upgrade hook and the server reach the API and the bucket from their first start.
+    expect(release.dependsOn).toContain(findResource(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "backups-velero-velero-egress").urn);
   });
 
   it("creates the location and the schedules after the release (its CRDs)", () => {
