@@ -10,9 +10,11 @@ import { veleroCredentials } from "./names";
  * file is a Secret we create from SOPS and the chart only names it (`credentials.existingSecret`).
  */
 
-/** A non-root uid for Velero's containers: the image's USER is the name `cnb`, which runAsNonRoot cannot verify. */
-const nonRootUid = 65532;
-
+/**
+ * No runAsUser/runAsNonRoot: the images already run as a non-root user, but the Velero image names
+ * it (`USER cnb:cnb`, paketo base), which runAsNonRoot cannot verify, and a made-up uid would not
+ * own the image's home directory. The rest of restricted's container rules apply.
+ */
 const restrictedContainer = {
   allowPrivilegeEscalation: false,
   capabilities: { drop: ["ALL"] },
@@ -27,10 +29,10 @@ export function veleroValues(config: BackupsConfig): Record<string, unknown> {
         image: imageRef(images.veleroPluginForAws),
         imagePullPolicy: "IfNotPresent",
         volumeMounts: [{ mountPath: "/target", name: "plugins" }],
-        securityContext: { ...restrictedContainer, runAsNonRoot: true, runAsUser: nonRootUid },
+        securityContext: restrictedContainer,
       },
     ],
-    podSecurityContext: { runAsNonRoot: true, runAsUser: nonRootUid, runAsGroup: nonRootUid, seccompProfile: { type: "RuntimeDefault" } },
+    podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } },
     containerSecurityContext: restrictedContainer,
     resources: chartResources(config.velero.resources),
     credentials: { useSecret: true, existingSecret: veleroCredentials.name },
