@@ -7,7 +7,7 @@ import { RunnersStack } from "./stacks/runners";
 import { SecurityStack } from "./stacks/security";
 
 /**
- * The program: config → Talos cluster on Proxmox → buckets → the three platform stacks.
+ * The program: config → Talos cluster on Proxmox → buckets → the platform stacks and backups.
  * Pulumi calls the exported async function and publishes what it returns as stack outputs.
  * Logical names here are roles, never values from config, so no config edit renames a resource.
  */
