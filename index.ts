@@ -60,7 +60,7 @@ export = async function main() {
       // CI jobs run test binaries from /tmp and use sudo; their events are still in VictoriaLogs.
       ciNamespaces: config.runners.enabled ? [config.runners.namespace] : [],
     },
-    // PrometheusRule and ServiceMonitor CRDs come with kube-prometheus-stack.
+    // PrometheusRule and ServiceMonitor CRDs come with the observability stack's CRD release.
     { ...k8s, dependsOn: [observability] },
   );
 

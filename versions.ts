@@ -15,6 +15,11 @@ export interface ChartPin {
 export const charts = {
   // renovate: datasource=helm depName=kube-prometheus-stack registryUrl=https://prometheus-community.github.io/helm-charts
   kubePrometheusStack: { chart: "kube-prometheus-stack", version: "88.5.3", repository: "https://prometheus-community.github.io/helm-charts" },
+  // The monitoring.coreos.com CRDs as templates, so Helm upgrades them (kube-prometheus-stack's own
+  // copy sits in crds/, installed once and never upgraded). 31.0.1 carries operator v0.93.1's CRDs,
+  // the operator kube-prometheus-stack 88.5.3 runs; Renovate bumps both in one "Helm charts" PR.
+  // renovate: datasource=helm depName=prometheus-operator-crds registryUrl=https://prometheus-community.github.io/helm-charts
+  prometheusOperatorCrds: { chart: "prometheus-operator-crds", version: "31.0.1", repository: "https://prometheus-community.github.io/helm-charts" },
   // renovate: datasource=docker depName=ghcr.io/stevehipwell/helm-charts/thanos
   thanos: { chart: "thanos", version: "1.24.1", repository: "oci://ghcr.io/stevehipwell/helm-charts" },
   // renovate: datasource=helm depName=victoria-logs-single registryUrl=https://victoriametrics.github.io/helm-charts

@@ -1,4 +1,5 @@
-import * as ipaddr from "ipaddr.js";
+import { cidrBounds, cidrContainsAddress, cidrsOverlap, hasHostBits, normaliseCidr } from "../lib/cidr";
+import { collectorNamespaceName, nodeExporterNamespaceName } from "./namespaces";
 
 /**
  * Rules that span several keys. Each problem is reported at the path of the value an operator
@@ -19,10 +20,28 @@ export interface CheckedConfig {
   readonly proxmox: { readonly hosts: readonly { readonly name: string; readonly cpuCores: number; readonly memoryMiB: number }[] };
   readonly cluster: {
     readonly vip?: string;
-    readonly network: { readonly cidr: string; readonly gateway: string; readonly nameservers: readonly string[] };
+    readonly network: {
+      readonly cidr: string;
+      readonly gateway: string;
+      readonly nameservers: readonly string[];
+      readonly podCidr: string;
+      readonly serviceCidr: string;
+    };
     readonly nodes: readonly CheckedNode[];
   };
-  readonly observability: { readonly victoriaLogs: { readonly syslog: { readonly type: string; readonly address: string } } };
+  readonly observability: {
+    readonly namespace: string;
+    readonly logsNamespace: string;
+    readonly prometheus: { readonly nodeExporterNamespace?: string };
+    readonly victoriaLogs: { readonly collectorNamespace?: string; readonly syslog: { readonly type: string; readonly address: string } };
+  };
+  readonly security: { readonly namespace: string };
+  readonly runners: {
+    readonly enabled: boolean;
+    readonly namespace: string;
+    readonly labels: readonly string[];
+    readonly egress: { readonly allowCidrs: readonly string[] };
+  };
 }
 
 type Path = (string | number)[];
@@ -42,14 +61,32 @@ export interface CrossFieldCheck {
 const nodes = (...fields: string[]) => fields.map((field) => ["cluster", "nodes", "*", field]);
 const hosts = (...fields: string[]) => fields.map((field) => ["proxmox", "hosts", "*", field]);
 const addressReads = [["cluster", "network"], ["cluster", "vip"], ...nodes("ip")];
+const namespaceReads = [
+  ["observability", "namespace"],
+  ["observability", "logsNamespace"],
+  ["observability", "prometheus", "nodeExporterNamespace"],
+  ["observability", "victoriaLogs", "collectorNamespace"],
+  ["security", "namespace"],
+  ["runners", "enabled"],
+  ["runners", "namespace"],
+];
 
+/**
+ * Order matters: a rule that finds duplicate names runs before the rules that look entries up by
+ * those names, and its problems make them skip (a duplicate host name would otherwise surface as a
+ * misleading capacity or quorum message).
+ */
 export const crossFieldChecks: readonly CrossFieldCheck[] = [
-  { reads: nodes("name", "vmId", "ip"), run: (config, report) => checkUniqueNodeFields(config.cluster.nodes, report) },
+  { reads: hosts("name"), run: (config, report) => checkUnique(config.proxmox.hosts, ["proxmox", "hosts"], ["name"], report) },
+  { reads: nodes("name", "vmId", "ip"), run: (config, report) => checkUnique(config.cluster.nodes, ["cluster", "nodes"], ["name", "vmId", "ip"], report) },
+  { reads: [["runners", "labels"]], run: checkUniqueRunnerLabels },
   { reads: addressReads, run: checkNodeAddresses },
   { reads: [...addressReads, ["observability", "victoriaLogs", "syslog"]], run: checkSyslogAddress },
   { reads: nodes("role"), run: (config, report) => checkControlPlaneQuorum(config.cluster.nodes, report) },
   { reads: [...hosts("name", "cpuCores", "memoryMiB"), ...nodes("name", "host", "cores", "memoryMiB")], run: checkHostPlacementAndCapacity },
   { reads: [...hosts("name"), ...nodes("name", "role", "host")], run: checkControlPlaneSpread },
+  { reads: namespaceReads, run: checkNamespaces },
+  { reads: [["runners", "egress", "allowCidrs"], ["cluster", "network"]], run: checkRunnerAllowCidrs },
 ];
 
 /**
@@ -72,26 +109,99 @@ export function issuePaths(issue: { code?: string; path?: readonly PropertyKey[]
   return [[...path]];
 }
 
-function checkUniqueNodeFields(nodes: readonly CheckedNode[], report: Report): void {
-  for (const field of ["name", "vmId", "ip"] as const) {
-    const firstIndex = new Map<string | number, number>();
-    nodes.forEach((node, index) => {
-      const value = node[field];
+/** Each of `fields` must be unique across `list`; later entries are reported against the first. */
+function checkUnique<Entry extends object>(list: readonly Entry[], at: Path, fields: readonly (keyof Entry & string)[], report: Report): void {
+  const where = at.join(".");
+  for (const field of fields) {
+    const firstIndex = new Map<unknown, number>();
+    list.forEach((entry, index) => {
+      const value = entry[field];
       const earlier = firstIndex.get(value);
       if (earlier === undefined) firstIndex.set(value, index);
-      else report(["cluster", "nodes", index, field], `duplicates cluster.nodes[${earlier}].${field} (${value})`);
+      else report([...at, index, field], `duplicates ${where}[${earlier}].${field} (${String(value)})`);
     });
   }
 }
 
-/** The node network as ipaddr.js sees it, or undefined when the CIDR has host bits set. */
+/**
+ * Workflows pick a runner by label name (`runs-on: docker`): two labels with one name but
+ * different images would make the image a job gets depend on the runner's order.
+ */
+function checkUniqueRunnerLabels(config: CheckedConfig, report: Report): void {
+  const firstIndex = new Map<string, number>();
+  config.runners.labels.forEach((label, index) => {
+    const name = label.split(":")[0];
+    const earlier = firstIndex.get(name);
+    if (earlier === undefined) firstIndex.set(name, index);
+    else report(["runners", "labels", index], `label name "${name}" duplicates runners.labels[${earlier}]`);
+  });
+}
+
+/**
+ * Every namespace the platform creates, with the key that names it, resolved as the stacks resolve
+ * them. Each must be a valid name and belong to one purpose only: two stacks creating one namespace
+ * fail on the second create, and the privileged namespaces exist so that everything else can run
+ * under restricted pod security.
+ */
+function checkNamespaces(config: CheckedConfig, report: Report): void {
+  const { observability, security, runners } = config;
+  const collector = collectorNamespaceName(observability.logsNamespace, observability.victoriaLogs.collectorNamespace);
+  const nodeExporter = nodeExporterNamespaceName(observability.namespace, observability.prometheus.nodeExporterNamespace);
+  const derived = [
+    { path: ["observability", "victoriaLogs", "collectorNamespace"], name: collector, configured: observability.victoriaLogs.collectorNamespace, from: "observability.logsNamespace" },
+    { path: ["observability", "prometheus", "nodeExporterNamespace"], name: nodeExporter, configured: observability.prometheus.nodeExporterNamespace, from: "observability.namespace" },
+  ];
+  for (const { path, name, configured, from } of derived) {
+    // A configured name is a dnsLabel already; only the default derived from another key can be too long.
+    if (configured === undefined && name.length > 63) {
+      report(path, `defaults to "${name}" (from ${from}), which is longer than 63 characters; set a shorter name`);
+    }
+  }
+  const namespaces: { path: Path; name: string }[] = [
+    { path: ["observability", "namespace"], name: observability.namespace },
+    { path: ["observability", "logsNamespace"], name: observability.logsNamespace },
+    { path: derived[0].path, name: collector },
+    { path: derived[1].path, name: nodeExporter },
+    { path: ["security", "namespace"], name: security.namespace },
+    ...(runners.enabled ? [{ path: ["runners", "namespace"], name: runners.namespace }] : []),
+  ];
+  const owner = new Map<string, Path>();
+  for (const { path, name } of namespaces) {
+    const earlier = owner.get(name);
+    if (earlier === undefined) owner.set(name, path);
+    else report(path, `"${name}" is already ${earlier.join(".")}; each namespace has one purpose (pod security level, NetworkPolicies), so pick another name`);
+  }
+}
+
+/**
+ * Private networks opened to CI jobs must not include the cluster's own: that would hand every
+ * job the nodes and the API server.
+ */
+function checkRunnerAllowCidrs(config: CheckedConfig, report: Report): void {
+  const { network } = config.cluster;
+  const clusterRanges = [
+    ["cluster.network.cidr", network.cidr],
+    ["cluster.network.podCidr", network.podCidr],
+    ["cluster.network.serviceCidr", network.serviceCidr],
+  ] as const;
+  config.runners.egress.allowCidrs.forEach((allow, index) => {
+    for (const [key, range] of clusterRanges) {
+      if (cidrsOverlap(allow, range)) {
+        report(
+          ["runners", "egress", "allowCidrs", index],
+          `${normaliseCidr(allow)} overlaps ${key} (${range}); CI jobs must not reach the cluster's own nodes and services`,
+        );
+      }
+    }
+  });
+}
+
+/** The node network's address rules, or not ok when the CIDR has host bits set. */
 function nodeNetwork(cidr: string) {
-  const [subnet, prefix] = ipaddr.IPv4.parseCIDR(cidr);
-  const networkAddress = ipaddr.IPv4.networkAddressFromCIDR(cidr).toString();
-  if (subnet.toString() !== networkAddress) return { ok: false as const, networkAddress, prefix };
-  const broadcast = ipaddr.IPv4.broadcastAddressFromCIDR(cidr).toString();
+  const { network: networkAddress, broadcast, prefix } = cidrBounds(cidr);
+  if (hasHostBits(cidr)) return { ok: false as const, networkAddress, prefix };
   const usability = (address: string): string | undefined => {
-    if (!ipaddr.IPv4.parse(address).match(subnet, prefix)) return `${address} is outside the node network ${cidr} (cluster.network.cidr)`;
+    if (!cidrContainsAddress(cidr, address)) return `${address} is outside the node network ${cidr} (cluster.network.cidr)`;
     if (address === networkAddress || address === broadcast) return `${address} is the network or broadcast address of ${cidr}`;
     return undefined;
   };

@@ -81,3 +81,16 @@ export function workloadRequest(
     memoryMiB: memoryToMiB(resources.requests.memory) ?? 0,
   };
 }
+
+/**
+ * `resources` for a chart whose defaults carry limits of their own. Helm merges maps, so a chart's
+ * `limits.cpu` survives values that only set `limits.memory`; null is Helm's way to delete a
+ * default key (pulumi-kubernetes passes nulls through since 4.30). Config leaves CPU limits
+ * unset on purpose (they throttle bursty pods), so unset here means "none", not "the chart's".
+ */
+export function chartResources(resources: ContainerResources): {
+  requests: ContainerResources["requests"];
+  limits: { cpu: string | null; memory: string };
+} {
+  return { requests: { ...resources.requests }, limits: { memory: resources.limits.memory, cpu: resources.limits.cpu ?? null } };
+}

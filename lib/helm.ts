@@ -11,6 +11,10 @@ export interface PinnedReleaseArgs {
   readonly values: pulumi.Input<Record<string, unknown>>;
   /** Minutes to wait for the release to become ready. Defaults to 10. */
   readonly timeoutMinutes?: number;
+  /** Skip the chart's crds/ directory (its CRDs come from their own release). */
+  readonly skipCrds?: boolean;
+  /** Adopt existing objects this release renders (Helm's --take-ownership) instead of failing on them. */
+  readonly takeOwnership?: boolean;
 }
 
 /**
@@ -34,6 +38,8 @@ export function pinnedRelease(name: string, args: PinnedReleaseArgs, opts: pulum
       timeout: (args.timeoutMinutes ?? 10) * 60,
       // The namespace is ours (labelled for pod security), never created by Helm.
       createNamespace: false,
+      ...(args.skipCrds ? { skipCrds: true } : {}),
+      ...(args.takeOwnership ? { takeOwnership: true } : {}),
     },
     opts,
   );

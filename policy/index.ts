@@ -11,9 +11,10 @@ import { defaultRuleContext, rules, type PolicyResource, type Rule, type RuleCon
 
 /**
  * The policy pack, adapting the pure rules in ./rules to @pulumi/policy. Run it with
- * `pulumi preview --policy-pack policy`. The pack has no node_modules of its own: its
- * package.json lists no dependencies, so Node resolves @pulumi/policy (and @swc-node/register, loaded by
- * PulumiPolicy.yaml's nodeargs) from the repository root, the same versions the tests use.
+ * `pulumi preview --policy-pack policy`; the CLI loads it through main.js, which transpiles it with
+ * SWC (see there why). The pack has no node_modules of its own: its package.json lists no
+ * dependencies, so Node resolves @pulumi/policy and @swc-node/register from the repository root,
+ * the same versions the tests use.
  *
  * Secrets: @pulumi/policy 1.21 hands validations plain values (secrets unwrapped, nothing says
  * which were secret; pulumi/pulumi-policy#241), so rules that need secret markers report

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { base64, type CertificateAuthority, privateKey, talosKeyPem } from "./secrets";
@@ -138,4 +139,20 @@ export function createAdminCredentials(name: string, args: AdminCredentialsArgs,
     keyAlgorithm: args.osCa.algorithm,
   });
   return { kubeconfig: secretYaml([kubeconfig]), talosconfig: secretYaml([talosconfig]) };
+}
+
+/**
+ * The Kubernetes provider's `clusterIdentifier`: the cluster's identity is its CA, so the
+ * identifier is the SHA-256 of the Kubernetes CA certificate (public; no secret in it).
+ *
+ * Why it exists (pulumi-kubernetes provider/pkg/provider/provider.go `DiffConfig`): without it, the
+ * provider is replaced whenever `kubeconfig` is unknown in a preview, or when the kubeconfig's
+ * active cluster entry (server, CA data) differs; a replaced provider replaces every resource on
+ * it. With an identifier that is known and unchanged, DiffConfig clears every replacement (an
+ * update only); only a changed identifier replaces the provider. The admin client certificate is
+ * renewed every eleven months (earlyRenewalHours), which makes the kubeconfig unknown in that
+ * preview; the CA lives ten years and is protected, so the identifier stays known and equal.
+ */
+export function kubernetesClusterIdentifier(kubernetesCaCertPem: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.output(kubernetesCaCertPem).apply((pem) => `kubernetes-ca-sha256:${createHash("sha256").update(pem.trim()).digest("hex")}`);
 }

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterConfig, ProxmoxConfig } from "../../config/schema";
 import type { ClusterCapacity } from "../../lib/capacity";
 import { clusterCapacity } from "./capacity";
-import { createAdminCredentials } from "./client-config";
+import { createAdminCredentials, kubernetesClusterIdentifier } from "./client-config";
 import { createTalosCommands } from "./commands";
 import { createImageDownloads } from "./image";
 import { nodeMachineConfig, type TalosDocument } from "./machine-config";
@@ -123,7 +123,21 @@ export function createTalosCluster(name: string, args: TalosClusterArgs, parent:
   );
 
   // Everything on this provider waits for a healthy cluster, not merely a reachable API.
-  const kubernetesProvider = new k8s.Provider(`${name}-kubernetes`, { kubeconfig }, { parent, dependsOn: [commands.health] });
+  const kubernetesProvider = new k8s.Provider(
+    `${name}-kubernetes`,
+    {
+      kubeconfig,
+      // Stable across admin-certificate renewals and any kubeconfig edit that keeps the CA, so
+      // those never replace the provider and, with it, every Kubernetes resource (client-config.ts).
+      clusterIdentifier: kubernetesClusterIdentifier(secrets.kubernetesCa.certPem),
+      // After a cluster rebuild the old API server is gone for good; without this, refresh and
+      // destroy fail on every resource of the unreachable cluster instead of dropping it from
+      // state. The cost: a refresh while the cluster is merely down drops them too (an `up`
+      // then re-creates them), so refresh only a running cluster.
+      deleteUnreachable: true,
+    },
+    { parent, dependsOn: [commands.health] },
+  );
 
   return {
     proxmoxProvider,

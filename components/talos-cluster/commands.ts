@@ -8,6 +8,7 @@ import {
   bootstrapScript,
   healthScript,
   interpreter,
+  type BootstrapEnvironment,
   type HealthEnvironment,
   type TalosctlEnvironment,
 } from "./talosctl";
@@ -26,7 +27,21 @@ import { bootstrapNode, controlPlaneNodes } from "./topology";
  * - `update` uses `--mode no-reboot`, so a config change never reboots nodes, least of all every
  *   control plane at once; a change that needs a reboot fails with what to do (talosctl.ts).
  * - Bootstrap and health have no secret-free reason to change; they re-run when their inputs
- *   (node lists, talosconfig) change, and both are safe to repeat.
+ *   (node lists, talosconfig) change, and both are safe to repeat: bootstrap asks every control
+ *   plane first and does nothing while any of them runs etcd (talosctl.ts).
+ *
+ * What @pulumi/command 1.x does with them (pulumi/pulumi-command v1.2.1,
+ * provider/pkg/provider/local/commandOutputs.go `run`):
+ * - `logging`: which streams go to the Pulumi log while the command runs (as info, not as
+ *   errors). Only stderr, where the scripts report progress and Talos' answers (redacted); stdout
+ *   is talosctl's success chatter and stays out of the log.
+ * - `addPreviousOutputInEnv` (default true) would hand the previous run's stdout and stderr to the
+ *   next run as PULUMI_COMMAND_STDOUT/STDERR; no script reads them, so it is off.
+ * - `customTimeouts` become the provider's context deadline (pulumi-go-provider's cancel
+ *   middleware), which kills the script with SIGKILL: no trap runs then, so every timeout is longer
+ *   than the script's own retry budget, which ends the script first (see `commandTimeout`).
+ * - stdout and stderr are stored in state; the apply's are marked secret as well (they follow a
+ *   secret stdin), although the scripts never print secrets.
  *
  * No command has a `delete`: destroying the stack leaves protected VMs alone, and a config can't
  * be "unapplied".
@@ -49,15 +64,35 @@ export interface TalosCommands {
   readonly health: local.Command;
 }
 
+interface Retry {
+  readonly attempts: number;
+  readonly delaySeconds: number;
+}
+
 /** A fresh VM boots, imports nothing more and reaches maintenance mode well within 15 minutes. */
-const applyRetry = { attempts: 90, delaySeconds: 10 };
+export const applyRetry: Retry = { attempts: 90, delaySeconds: 10 };
 /** After the first config the node installs and reboots before etcd can be bootstrapped. */
-const bootstrapRetry = { attempts: 60, delaySeconds: 10 };
+export const bootstrapRetry: Retry = { attempts: 60, delaySeconds: 10 };
+/** Time one talosctl call may take on top of the sleeps (connection setup, a slow node). */
+const perAttemptAllowanceSeconds = 5;
+
+/**
+ * The provider's deadline for a script with `retry`: the sleeps between attempts, an allowance per
+ * attempt, and `slackMinutes` for the rest. The script gives up on its own before it, so its trap
+ * removes the talosconfig (a provider timeout kills it with SIGKILL, and no trap runs).
+ */
+export function commandTimeout(retry: Retry, slackMinutes: number): string {
+  const budgetSeconds = retry.attempts * (retry.delaySeconds + perAttemptAllowanceSeconds);
+  return `${Math.ceil(budgetSeconds / 60) + slackMinutes}m`;
+}
+
+/** Options every command shares: see the header for what each one does in pulumi-command 1.x. */
+const commandDefaults = { logging: "stderr", addPreviousOutputInEnv: false } as const;
 
 function environment(
   args: TalosCommandsArgs,
   node: string,
-  retry: { attempts: number; delaySeconds: number },
+  retry: Retry,
 ): Record<keyof TalosctlEnvironment, pulumi.Input<string>> {
   return {
     TALOSCTL: args.talosctl,
@@ -71,7 +106,15 @@ function environment(
 
 /** Options of a node's apply command: after its VM, and replaced (so re-run) with it. */
 export function applyCommandOptions(vm: proxmoxve.VmLegacy, parent: pulumi.Resource): pulumi.CustomResourceOptions {
-  return { parent, dependsOn: [vm], replaceWith: [vm], customTimeouts: { create: "20m", update: "20m" } };
+  // The create may run two retry loops (insecure, then authenticated on an already configured node).
+  const timeout = commandTimeout({ ...applyRetry, attempts: applyRetry.attempts * 2 }, 5);
+  return {
+    parent,
+    dependsOn: [vm],
+    replaceWith: [vm],
+    customTimeouts: { create: timeout, update: timeout },
+    additionalSecretOutputs: ["stdout", "stderr"],
+  };
 }
 
 export function createTalosCommands(name: string, args: TalosCommandsArgs, parent: pulumi.Resource): TalosCommands {
@@ -82,6 +125,7 @@ export function createTalosCommands(name: string, args: TalosCommandsArgs, paren
     applies[node.name] = new local.Command(
       `${name}-apply-${node.name}`,
       {
+        ...commandDefaults,
         interpreter,
         create: applyInsecureScript,
         update: applyAuthenticatedScript,
@@ -94,21 +138,26 @@ export function createTalosCommands(name: string, args: TalosCommandsArgs, paren
 
   const first = bootstrapNode(cluster);
   const controlPlaneApplies = controlPlaneNodes(cluster).map((node) => applies[node.name]);
-  const bootstrap = new local.Command(
-    `${name}-bootstrap`,
-    {
-      interpreter,
-      create: bootstrapScript,
-      environment: environment(args, first.ip, bootstrapRetry),
-    },
-    { parent, dependsOn: controlPlaneApplies, customTimeouts: { create: "15m", update: "15m" } },
-  );
-
-  const healthEnvironment: Record<keyof HealthEnvironment, pulumi.Input<string>> = {
+  const bootstrapEnvironment: Record<keyof BootstrapEnvironment, pulumi.Input<string>> = {
     ...environment(args, first.ip, bootstrapRetry),
     TALOS_CONTROL_PLANE_NODES: controlPlaneNodes(cluster)
       .map((node) => node.ip)
       .join(","),
+  };
+  const bootstrapTimeout = commandTimeout(bootstrapRetry, 5);
+  const bootstrap = new local.Command(
+    `${name}-bootstrap`,
+    {
+      ...commandDefaults,
+      interpreter,
+      create: bootstrapScript,
+      environment: bootstrapEnvironment,
+    },
+    { parent, dependsOn: controlPlaneApplies, customTimeouts: { create: bootstrapTimeout, update: bootstrapTimeout } },
+  );
+
+  const healthEnvironment: Record<keyof HealthEnvironment, pulumi.Input<string>> = {
+    ...bootstrapEnvironment,
     TALOS_WORKER_NODES: cluster.nodes
       .filter((node) => node.role === "worker")
       .map((node) => node.ip)
@@ -118,6 +167,7 @@ export function createTalosCommands(name: string, args: TalosCommandsArgs, paren
   const health = new local.Command(
     `${name}-health`,
     {
+      ...commandDefaults,
       interpreter,
       create: healthScript,
       environment: healthEnvironment,

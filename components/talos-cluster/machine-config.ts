@@ -127,9 +127,16 @@ export interface Layer2VIPConfig extends NetworkDocumentBase<"Layer2VIPConfig"> 
 
 export type TalosDocument = V1Alpha1Config | HostnameConfig | LinkAliasConfig | LinkConfig | ResolverConfig | Layer2VIPConfig;
 
-/** Installer image for installs and `talosctl upgrade`: same schematic as the boot image. */
+/**
+ * Installer image for installs and `talosctl upgrade`: same schematic as the boot image, and the
+ * Image Factory's installer for the platform the node boots as. `installer/<schematic>` is the
+ * factory's legacy name for the *metal* installer; the factory builds one installer per platform
+ * (`<platform>-installer`, the scheme talosctl v1.13.9 itself uses for `metal-installer`,
+ * cmd/talosctl/cmd/mgmt/cluster/create/clusterops/configmaker/preset/preset.go), and our nodes
+ * boot the nocloud image (image.ts), so the installed system keeps the nocloud platform.
+ */
 export function installerImage(cluster: Pick<ClusterConfig, "schematicId" | "talosVersion">): string {
-  return `factory.talos.dev/installer/${cluster.schematicId}:${cluster.talosVersion}`;
+  return `factory.talos.dev/nocloud-installer/${cluster.schematicId}:${cluster.talosVersion}`;
 }
 
 /**

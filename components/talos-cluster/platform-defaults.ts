@@ -41,20 +41,33 @@ export interface ResourceAmounts {
 }
 
 /**
+ * Talos' own `systemReserved` (siderolabs/talos v1.13.9, internal/app/machined/pkg/controllers/k8s/kubelet_spec.go
+ * and pkg/machinery/constants): cpu 50m, memory 512Mi (control plane) / 384Mi (worker), pid 100,
+ * ephemeral-storage 256Mi. Talos fills these in only when `systemReserved` is empty, so a
+ * `kubelet.extraConfig.systemReserved` replaces all of them: whatever we set must carry pid and
+ * ephemeral-storage too, or the kubelet stops reserving them.
+ */
+export const talosSystemReservedDefaults = { pid: "100", "ephemeral-storage": "256Mi" } as const;
+
+/** `systemReserved`: cpu and memory (counted by the capacity report) plus Talos' other reservations. */
+export type SystemReserved = ResourceAmounts & typeof talosSystemReservedDefaults;
+
+/**
  * What the kubelet keeps away from pods (`systemReserved` + `kubeReserved`), per role. Set in the
  * machine config and read back by the capacity report, so the two cannot drift apart. Control
- * planes reserve more because etcd runs as a Talos service, outside any pod's requests.
+ * planes reserve more because etcd runs as a Talos service, outside any pod's requests. CPU and
+ * memory are above Talos' defaults; pid and ephemeral-storage are Talos' own (see above).
  */
 export const kubeletReservations = {
   controlplane: {
-    systemReserved: { cpu: "500m", memory: "1536Mi" },
+    systemReserved: { cpu: "500m", memory: "1536Mi", ...talosSystemReservedDefaults },
     kubeReserved: { cpu: "100m", memory: "256Mi" },
   },
   worker: {
-    systemReserved: { cpu: "200m", memory: "512Mi" },
+    systemReserved: { cpu: "200m", memory: "512Mi", ...talosSystemReservedDefaults },
     kubeReserved: { cpu: "100m", memory: "256Mi" },
   },
-} as const satisfies Record<"controlplane" | "worker", { systemReserved: ResourceAmounts; kubeReserved: ResourceAmounts }>;
+} as const satisfies Record<"controlplane" | "worker", { systemReserved: SystemReserved; kubeReserved: ResourceAmounts }>;
 
 /**
  * The kubelet's default hard-eviction threshold for memory. Not set in the config (setting

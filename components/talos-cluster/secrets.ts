@@ -26,6 +26,17 @@ export interface CertificateAuthority {
   readonly algorithm: "ECDSA" | "ED25519";
 }
 
+/** Key algorithms the bundle uses: the CAs' (above), and RSA for the service-account key. */
+export type KeyAlgorithm = CertificateAuthority["algorithm"] | "RSA";
+
+/**
+ * The service-account signing key, as Talos generates it since v1.7 (versionContract
+ * `UseRSAServiceAccountKey`, pkg/machinery/config/generate/secrets/bundle.go): RSA, 4096 bits
+ * (siderolabs/crypto x509.NewRSAKey), PKCS#1 "RSA PRIVATE KEY", which is also what the tls
+ * provider writes for RSA. Some OIDC consumers of service-account tokens accept RS256 only.
+ */
+export const serviceAccountKeyRsaBits = 4096;
+
 export interface ClusterSecrets {
   readonly bundle: ClusterSecretsBundle;
   /** Talos API CA, signs the talosconfig client certificate. */
@@ -54,8 +65,10 @@ export function encodeForTalos(certPem: pulumi.Input<string>, keyPem: pulumi.Inp
   };
 }
 
-export function privateKey(name: string, algorithm: CertificateAuthority["algorithm"], opts: pulumi.CustomResourceOptions): tls.PrivateKey {
-  return new tls.PrivateKey(name, algorithm === "ECDSA" ? { algorithm, ecdsaCurve: "P256" } : { algorithm }, opts);
+export function privateKey(name: string, algorithm: KeyAlgorithm, opts: pulumi.CustomResourceOptions): tls.PrivateKey {
+  const args: tls.PrivateKeyArgs =
+    algorithm === "ECDSA" ? { algorithm, ecdsaCurve: "P256" } : algorithm === "RSA" ? { algorithm, rsaBits: serviceAccountKeyRsaBits } : { algorithm };
+  return new tls.PrivateKey(name, args, opts);
 }
 
 function certificateAuthority(
@@ -98,7 +111,7 @@ export function createClusterSecrets(name: string, parent: pulumi.Resource): Clu
   const kubernetesCa = certificateAuthority(`${name}-kubernetes-ca`, "ECDSA", "kubernetes", opts);
   const aggregatorCa = certificateAuthority(`${name}-aggregator-ca`, "ECDSA", undefined, opts);
   const etcdCa = certificateAuthority(`${name}-etcd-ca`, "ECDSA", "etcd", opts);
-  const serviceAccountKey = privateKey(`${name}-service-account-key`, "ECDSA", opts);
+  const serviceAccountKey = privateKey(`${name}-service-account-key`, "RSA", opts);
   const encode = (ca: CertificateAuthority) => encodeForTalos(ca.certPem, ca.keyPem, ca.algorithm);
 
   return {

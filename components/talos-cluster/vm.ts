@@ -12,7 +12,8 @@ import { nodeMacAddress, prefixLength } from "./topology";
  * - the network comes from cloud-init `ipConfigs`, which Proxmox regenerates in place; no
  *   snippet files, whose ids force a new VM (bpg/terraform-provider-proxmox#1636, #2901);
  * - tags are sorted and de-duplicated as Proxmox stores them (no perpetual diff);
- * - `migrate: true` moves the VM when its host changes instead of re-creating it.
+ * - `migrate: true` moves the VM when its host changes instead of re-creating it; a running VM
+ *   moves live, which the CPU type must allow (below).
  *
  * The provider never reboots a node (`rebootAfterUpdate: false`). With CPU and memory hotplug off,
  * a resize only takes effect on a cold restart, and the provider's default would restart every
@@ -50,13 +51,19 @@ export function nodeVmArgs(
     machine: "q35",
     bios: "seabios",
     operatingSystem: { type: "l26" },
-    // Talos needs x86-64-v2; `host` passes the real CPU through and is what Talos recommends.
-    cpu: { type: "host", cores: node.cores, sockets: 1 },
+    // Talos needs x86-64-v2. `host` (the Talos guide's performance choice) passes the host's own
+    // CPU model through, and the guide itself says it "prevents live VM migration": a VM started
+    // on one host's CPU cannot move to a host with a different one, so `migrate: true` would fail
+    // or need a cold restart. x86-64-v2-AES (Proxmox 8's default model) is the smallest common
+    // model Talos runs on, with AES-NI for disk and network encryption.
+    cpu: { type: "x86-64-v2-AES", cores: node.cores, sockets: 1 },
     // Talos needs dedicated memory: no balloon (floating 0) and, below, no memory hotplug.
     memory: { dedicated: node.memoryMiB, floating: 0 },
     // PVE's default set, written out: disks and NICs hotplug; memory and CPU never do.
     hotplug: "network,disk,usb",
-    scsiHardware: "virtio-scsi-single",
+    // "VirtIO SCSI", as the Talos Proxmox guide (v1.13, siderolabs/docs) asks: "NOT VirtIO SCSI
+    // Single", which "can cause bootstrap to hang or prevent disk discovery" (siderolabs/talos#11173).
+    scsiHardware: "virtio-scsi-pci",
     bootOrders: [systemDisk],
     disks: [
       {
@@ -65,7 +72,9 @@ export function nodeVmArgs(
         size: node.diskGiB,
         fileId: imageFileId,
         fileFormat: "raw",
-        iothread: true,
+        // A per-disk I/O thread needs the "single" controller (one controller per disk); on the
+        // shared virtio-scsi-pci controller Proxmox ignores it, so it stays off.
+        iothread: false,
         ssd: true,
         discard: "on",
         cache: "none",

@@ -1,5 +1,5 @@
-import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { cidrsOverlap } from "../../lib/cidr";
 import { cidrv4, dnsLabel, expected, ipv4, positiveInt } from "./primitives";
 
 /** The qemu-guest-agent-only schematic from the Talos Image Factory (Talos Proxmox guide). */
@@ -107,13 +107,6 @@ function checkNetworksDisjoint(
       }
     }
   });
-}
-
-function cidrsOverlap(a: string, b: string): boolean {
-  const [addressA, prefixA] = ipaddr.IPv4.parseCIDR(a);
-  const [addressB, prefixB] = ipaddr.IPv4.parseCIDR(b);
-  // Two ranges overlap exactly when the wider one contains the other's first address.
-  return prefixA <= prefixB ? addressB.match(addressA, prefixA) : addressA.match(addressB, prefixB);
 }
 
 export type ClusterConfig = z.infer<typeof clusterSchema>;

@@ -79,7 +79,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       this,
     );
 
-    // The logging charts ship a ServiceMonitor/PodMonitor: their CRDs come with kube-prometheus-stack.
+    // The logging charts ship a ServiceMonitor/PodMonitor: they wait for the monitoring CRDs.
     const logging = deployLogging(
       `${name}-logging`,
       {
@@ -87,14 +87,14 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         timezone: args.timezone,
         nodeCidr: args.nodeCidr,
         monitoringNamespace: config.namespace,
-        monitoringCrds: metrics.kubePrometheusStack,
+        monitoringCrds: metrics.monitoringCrds,
       },
       this,
     );
 
-    // PrometheusRules need the CRDs kube-prometheus-stack installs. The release's `namespace` output
-    // is only known once the release is installed, so using it as the namespace orders the rules after it.
-    deployObservabilityAlerts(`${name}-alerts`, { namespace: metrics.kubePrometheusStack.namespace }, this);
+    // PrometheusRules need the monitoring CRDs. The CRD release's `namespace` output is only known
+    // once the release is installed, so using it as the namespace orders the rules after it.
+    deployObservabilityAlerts(`${name}-alerts`, { namespace: metrics.monitoringCrds.namespace }, this);
 
     this.logsNamespace = logging.namespace;
     this.grafanaDatasources = metrics.grafanaDatasources;

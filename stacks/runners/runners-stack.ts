@@ -44,7 +44,6 @@ export class RunnersStack extends pulumi.ComponentResource {
       clusterCidrs,
       registrationPods: registrationPodLabels,
     });
-    if (policies.problems.length > 0) throw new pulumi.ResourceError(policies.problems.join("; "), this);
 
     const ns = new PlatformNamespace(
       `${name}-namespace`,
@@ -55,7 +54,7 @@ export class RunnersStack extends pulumi.ComponentResource {
     const inNamespace = { parent: this, dependsOn: [ns] };
     const meta = (objectName: string) => ({ name: objectName, namespace, labels: { "app.kubernetes.io/part-of": "home-platform" } });
 
-    const networkPolicies = createNetworkPolicies(name, namespace, policies.definitions, inNamespace);
+    const networkPolicies = createNetworkPolicies(name, namespace, policies, inNamespace);
 
     const registrationSecret = new k8s.core.v1.Secret(
       `${name}-registration-token`,

@@ -61,11 +61,12 @@ export function runnerValues(config: RunnersConfig): Record<string, unknown> {
     // The chart applies this to both containers. dind cannot run without it; the runner container
     // gets it too because the chart has one key for both (the namespace is privileged anyway).
     securityContext: { privileged: true },
-    serviceAccount: { create: false, automount: false, name: objectNames.runnerServiceAccount },
+    // Our own account (runners-stack.ts), created with automountServiceAccountToken: false; the
+    // chart reads `automount` only when it creates the account itself.
+    serviceAccount: { create: false, name: objectNames.runnerServiceAccount },
     dind: { image: chartImage(images.dind), resources: config.dind.resources },
-    // Only the chart's own registration Job uses this image, and that Job is disabled below; it is
-    // set anyway so no Bitnami image is referenced should someone turn `create` back on.
-    kubectl: { image: chartImage(images.kubectl) },
+    // No `kubectl.image`: only the chart's registration Job uses it, and that Job is never
+    // rendered with `existingSecret` set (templates/jobs.yaml), so the Bitnami default is inert.
     runner: {
       config: {
         create: false,

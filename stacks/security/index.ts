@@ -88,7 +88,9 @@ export class SecurityStack extends pulumi.ComponentResource {
       enforce: config.tetragon.enforce,
     });
     for (const policy of policies) {
-      // The operator installs the TracingPolicy CRD, so policies wait for the release.
+      // The operator installs the TracingPolicy CRD (chart `crds.installMethod: operator`), and
+      // creates or updates it at every start, so it follows the chart's version without Helm.
+      // Policies wait for the release, which waits for the operator to be ready.
       new k8s.apiextensions.CustomResource(`${name}-${policy.metadata.name}`, { ...policy }, { parent: this, dependsOn: [release] });
     }
     this.tracingPolicyNames = policies.map((policy) => policy.metadata.name);

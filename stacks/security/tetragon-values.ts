@@ -1,5 +1,5 @@
 import type { SecurityConfig } from "../../config/schema";
-import { workloadRequest, type WorkloadRequest } from "../../lib/capacity";
+import { chartResources, workloadRequest, type WorkloadRequest } from "../../lib/capacity";
 
 /**
  * Helm values for the Tetragon chart, as a pure function of config so tests can check every key
@@ -12,9 +12,6 @@ import { workloadRequest, type WorkloadRequest } from "../../lib/capacity";
  * traceable functions. Talos provides it at /sys/kernel/tracing (cilium/tetragon#4541).
  */
 export const tracefsMount = { name: "sys-kernel-tracing", mountPath: "/sys/kernel/tracing", readOnly: false } as const;
-
-/** Talos kernels ship BTF, so CO-RE programs load without kernel headers. */
-export const kernelBtfPath = "/sys/kernel/btf/vmlinux";
 
 /**
  * Pod labels on Tetragon's metrics. `binary` is what AbnormalProcessExecution matches /tmp on, so
@@ -54,7 +51,8 @@ export function tetragonValues({ config }: TetragonValuesInputs): Record<string,
   return {
     extraHostPathMounts: [{ ...tracefsMount }],
     tetragon: {
-      btf: kernelBtfPath,
+      // No `btf`: Talos kernels expose /sys/kernel/btf/vmlinux, which the agent finds by itself
+      // when the option is empty (pkg/btf observerFindBTF at v1.7.0), so CO-RE needs no headers.
       // Credentials and namespaces on every exec/kprobe event: privilege changes need both.
       enableProcessCred: true,
       enableProcessNs: true,
@@ -69,7 +67,8 @@ export function tetragonValues({ config }: TetragonValuesInputs): Record<string,
     },
     tetragonOperator: {
       replicas: operatorReplicas,
-      resources: tetragon.operatorResources,
+      // The chart's default carries `limits.cpu: 500m`, which a memory-only limit would not replace.
+      resources: chartResources(tetragon.operatorResources),
       // The operator installs the TracingPolicy CRDs our policies are instances of.
       tracingPolicy: { enabled: true },
       prometheus: { enabled: true, serviceMonitor },

@@ -50,3 +50,18 @@ function isMap(value: unknown): value is Record<string, unknown> {
 export function chartDirFor(pin: { chart: string; version: string }): string {
   return path.basename(`${pin.chart}-${pin.version}`);
 }
+
+/**
+ * What Helm renders from: the chart's defaults coalesced with our values, as Helm's coalesceValues
+ * does it. Maps merge key by key, lists and scalars replace, and a null deletes the default key
+ * (the documented way to drop a chart default). Checks on the result see what the chart sees.
+ */
+export function helmMerge(defaults: unknown, values: unknown): unknown {
+  if (!isMap(values)) return structuredClone(values);
+  const merged: Record<string, unknown> = isMap(defaults) ? structuredClone(defaults) : {};
+  for (const [key, value] of Object.entries(values)) {
+    if (value === null) delete merged[key];
+    else merged[key] = isMap(value) && isMap(merged[key]) ? helmMerge(merged[key], value) : helmMerge(undefined, value);
+  }
+  return merged;
+}

@@ -4,8 +4,7 @@ import { defaultPrivilegedNamespaces } from "../../policy/rules/pod-security";
 import { securitySchema } from "../../config/schema/security";
 import { observabilitySchema } from "../../config/schema/observability";
 import { runnersSchema } from "../../config/schema/runners";
-import { collectorNamespaceName } from "../../stacks/observability/logging/names";
-import { nodeExporterNamespace } from "../../stacks/observability/metrics/names";
+import { collectorNamespaceName, nodeExporterNamespaceName } from "../../config/namespaces";
 import { denyAll, deployment, container, namespace, networkPolicy } from "./resources";
 
 /**
@@ -123,7 +122,7 @@ describe("the default privileged allowlist", () => {
     const expected = [
       securitySchema.parse({}).namespace,
       collectorNamespaceName(observability.logsNamespace.parse(undefined), undefined),
-      nodeExporterNamespace(observability.namespace.parse(undefined), undefined),
+      nodeExporterNamespaceName(observability.namespace.parse(undefined), undefined),
       runnersSchema.shape.namespace.parse(undefined),
     ];
     expect(Object.keys(defaultPrivilegedNamespaces).sort()).toEqual(expected.sort());

@@ -30,7 +30,16 @@ interface Found {
 
 const config = JSON5.parse(fs.readFileSync(path.join(repoRoot, "renovate.json5"), "utf8")) as {
   customManagers: CustomManager[];
-  packageRules: { matchDepTypes?: string[]; matchDepNames?: string[]; groupName?: string; matchManagers?: string[]; matchUpdateTypes?: string[]; automerge?: boolean }[];
+  packageRules: {
+    matchDepTypes?: string[];
+    matchDepNames?: string[];
+    matchPackageNames?: string[];
+    groupName?: string;
+    matchManagers?: string[];
+    matchUpdateTypes?: string[];
+    automerge?: boolean;
+    allowedVersions?: string;
+  }[];
 };
 
 /** `"/regex/"` → RegExp, as Renovate reads managerFilePatterns. */
@@ -167,5 +176,19 @@ describe("grouping", () => {
     const platform = config.packageRules.filter((r) => r.matchDepTypes?.some((t) => t === "talos" || t === "kubernetes"));
     expect(platform.length).toBeGreaterThan(0);
     for (const rule of platform) expect(rule.automerge).toBe(false);
+  });
+});
+
+describe("held-back versions", () => {
+  // npm's highest @pulumi/command, 4.5.0, is a mis-numbered publish of upstream v0.5.0 (issue 9);
+  // tools/pulumi-releases.ts checks the lock file, this keeps Renovate from proposing it.
+  it("Renovate never proposes @pulumi/command 4.5.0, and still proposes real releases", () => {
+    const rule = config.packageRules.find((r) => r.matchPackageNames?.includes("@pulumi/command") && r.allowedVersions);
+    // Renovate reads "!/regex/" in allowedVersions as "versions the regex does not match".
+    const negated = /^!\/(.*)\/$/.exec(rule?.allowedVersions ?? "");
+    expect(negated).not.toBeNull();
+    const disallowed = new RegExp(negated![1]);
+    expect(["4.5.0", "v4.5.0"].map((v) => disallowed.test(v))).toEqual([true, true]);
+    expect(["1.2.1", "1.3.0", "2.0.0", "4.5.1", "14.5.0"].map((v) => disallowed.test(v))).toEqual([false, false, false, false, false]);
   });
 });

@@ -83,6 +83,11 @@ describe.each(workflowNames)("%s workflow", (name) => {
     expect(stageIndex(checks.steps, runs(/get\.pulumi\.com|\bpulumi (login|preview|up)\b/))).toBe(-1);
   });
 
+  it("checks: npm test must run every suite, so a missing tool or a skipped test fails the job", () => {
+    const test = checks.steps[stageIndex(checks.steps, runs(/^npm test$/))];
+    expect(test.env).toMatchObject({ HOME_PLATFORM_REQUIRE_ALL_TESTS: "1" });
+  });
+
   it(`${name}: checks out, installs, gets the Pulumi CLI, logs in and only then talks to the live stack`, () => {
     const order = [
       stageIndex(live.steps, usesAction(/\/actions\/checkout@/)),
@@ -130,7 +135,8 @@ describe.each(workflowNames)("%s workflow", (name) => {
     // Dependency installation and tests run without any secret in reach.
     const installs = all.filter((s) => /^npm (ci|test)$/.test(s.run ?? ""));
     expect(installs.length).toBe(3);
-    for (const step of installs) expect(step.env).toBeUndefined();
+    // The only variable there is the switch that makes npm test run every suite.
+    for (const step of installs) expect(Object.keys(step.env ?? {}).filter((key) => key !== "HOME_PLATFORM_REQUIRE_ALL_TESTS")).toEqual([]);
   });
 
   it("keeps secrets out of scripts and logs", () => {

@@ -93,20 +93,37 @@ function downloadFile(args: SimulateArgs): { id: string; outputs: Record<string,
   return { id, outputs: { fileName, size: 100 * 1024 * 1024 + seeded(`size:${args.name}`, 3).readUIntBE(0, 3) } };
 }
 
+/**
+ * `tls.PrivateKey` outputs in the formats terraform-provider-tls writes them
+ * (internal/provider/resource_private_key.go Create, common_key.go setPublicKeyAttributes):
+ * - `privateKeyPem`: RSA → PKCS#1 "RSA PRIVATE KEY"; ECDSA → SEC 1 "EC PRIVATE KEY"
+ *   (x509.MarshalECPrivateKey); ED25519 → PKCS#8 "PRIVATE KEY".
+ * - `privateKeyPemPkcs8`: PKCS#8 "PRIVATE KEY" for every algorithm.
+ * - `privateKeyOpenssh`, `publicKeyOpenssh` and the SSH fingerprints: empty for ECDSA P-224
+ *   (x/crypto/ssh cannot encode that curve); the public key line is `<type> <base64>\n`
+ *   (ssh.MarshalAuthorizedKey: no comment).
+ * - Defaults: `rsaBits` 2048, `ecdsaCurve` P224.
+ */
 function privateKey(args: SimulateArgs): { outputs: Record<string, unknown> } {
   const algorithm = str(args.inputs.algorithm, "RSA");
-  const keyType = algorithm === "ED25519" ? "ssh-ed25519" : algorithm === "ECDSA" ? "ecdsa-sha2-nistp256" : "ssh-rsa";
+  const curve = str(args.inputs.ecdsaCurve, "P224");
+  const what = `private key ${args.name}`;
+  const pemLabel = algorithm === "RSA" ? "RSA PRIVATE KEY" : algorithm === "ECDSA" ? "EC PRIVATE KEY" : "PRIVATE KEY";
+  const sshKeyType =
+    algorithm === "ED25519" ? "ssh-ed25519" : algorithm === "RSA" ? "ssh-rsa" : curve === "P224" ? undefined : `ecdsa-sha2-nistp${curve.slice(1)}`;
   const publicBody = seeded(`pub:${args.name}`, 48).toString("base64");
   return {
     outputs: {
       algorithm,
-      privateKeyPem: pem(algorithm === "RSA" ? "RSA PRIVATE KEY" : "PRIVATE KEY", `private key ${args.name}`),
-      privateKeyPemPkcs8: pem("PRIVATE KEY", `private key ${args.name}`),
-      privateKeyOpenssh: pem("OPENSSH PRIVATE KEY", `private key ${args.name}`),
+      ...(algorithm === "ECDSA" ? { ecdsaCurve: curve } : {}),
+      ...(algorithm === "RSA" ? { rsaBits: num(args.inputs.rsaBits, 2048) } : {}),
+      privateKeyPem: pem(pemLabel, what),
+      privateKeyPemPkcs8: pem("PRIVATE KEY", what),
+      privateKeyOpenssh: sshKeyType ? pem("OPENSSH PRIVATE KEY", what) : "",
       publicKeyPem: pem("PUBLIC KEY", `public key ${args.name}`),
-      publicKeyOpenssh: `${keyType} ${publicBody} plan-fake\n`,
-      publicKeyFingerprintSha256: `SHA256:${seeded(`fp256:${args.name}`, 32).toString("base64").replace(/=+$/, "")}`,
-      publicKeyFingerprintMd5: [...seeded(`fpmd5:${args.name}`, 16)].map((b) => b.toString(16).padStart(2, "0")).join(":"),
+      publicKeyOpenssh: sshKeyType ? `${sshKeyType} ${publicBody}\n` : "",
+      publicKeyFingerprintSha256: sshKeyType ? `SHA256:${seeded(`fp256:${args.name}`, 32).toString("base64").replace(/=+$/, "")}` : "",
+      publicKeyFingerprintMd5: sshKeyType ? [...seeded(`fpmd5:${args.name}`, 16)].map((b) => b.toString(16).padStart(2, "0")).join(":") : "",
     },
   };
 }

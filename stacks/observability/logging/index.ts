@@ -1,12 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformNamespace } from "../../../components/platform-namespace";
+import { collectorNamespaceName } from "../../../config/namespaces";
 import type { ObservabilityConfig } from "../../../config/schema";
 import { type WorkloadRequest, workloadRequest } from "../../../lib/capacity";
 import { pinnedRelease } from "../../../lib/helm";
 import { createNetworkPolicies } from "../../../lib/network-policy";
 import { charts } from "../../../versions";
-import { collectorNamespaceName, collectorRelease, victoriaLogsRelease, victoriaLogsUrlFor } from "./names";
+import { collectorRelease, victoriaLogsRelease, victoriaLogsUrlFor } from "./names";
 import { loggingNetworkPolicies } from "./network-policies";
 import { type SyslogEndpoint, syslogEndpoint, syslogRoutes, syslogServiceSpec } from "./syslog";
 import { collectorValues, victoriaLogsValues } from "./values";
@@ -35,7 +36,7 @@ export interface LoggingArgs {
    */
   monitoringNamespace: string;
   /**
-   * What installs the ServiceMonitor/PodMonitor CRDs (the kube-prometheus-stack release). Both
+   * What installs the ServiceMonitor/PodMonitor CRDs (the prometheus-operator-crds release). Both
    * charts render a monitor, which Helm cannot install before the CRD exists, so both releases
    * wait for it. Leave it out only on a cluster that already has the CRDs.
    */

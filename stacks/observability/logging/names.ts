@@ -46,22 +46,6 @@ export const collectorPodLabels = {
   "app.kubernetes.io/instance": collectorRelease,
 } as const;
 
-/** The collector's namespace: configured, or `<logsNamespace>-collector`. */
-export function collectorNamespaceName(logsNamespace: string, configured: string | undefined): string {
-  const name = configured ?? `${logsNamespace}-collector`;
-  if (name.length > 63) {
-    throw new Error(
-      `collector namespace "${name}" is longer than 63 characters: set home-platform:observability.victoriaLogs.collectorNamespace`,
-    );
-  }
-  if (name === logsNamespace) {
-    throw new Error(
-      `victoriaLogs.collectorNamespace must differ from logsNamespace (${logsNamespace}): only the collector may run privileged`,
-    );
-  }
-  return name;
-}
-
 /**
  * In-cluster base URL of VictoriaLogs (no path): Grafana's datasource and the collector's remote
  * write. Fully qualified, like the metrics half's datasource URLs, so all four read alike.

@@ -1,5 +1,4 @@
 import type { ObservabilityConfig } from "../../../config/schema";
-import { dashboardSidecarLabel } from "../metrics/names";
 import { ports } from "./names";
 
 /**
@@ -79,9 +78,10 @@ export function victoriaLogsValues({ config, storageClass, timezone }: VictoriaL
       },
       serviceMonitor: { enabled: true },
     },
-    // The chart renders its single-node dashboard (matching the pinned server) as a ConfigMap in
-    // the release namespace; Grafana's sidecar collects it by this label from every namespace.
-    dashboards: { enabled: true, labels: { [dashboardSidecarLabel.key]: dashboardSidecarLabel.value } },
+    // Off: at 0.13.9 the chart renders every file under files/dashboards and drops each one's
+    // `condition` unevaluated, so "on" also provisions "Vector K8S Monitoring" for a Vector this
+    // platform does not run. There is no per-dashboard switch; the single-node dashboard goes too.
+    dashboards: { enabled: false },
   };
 }
 
@@ -96,10 +96,10 @@ export function collectorValues({ config, victoriaLogsUrl }: CollectorValuesInpu
     remoteWrite: [{ url: victoriaLogsUrl }],
     collector: {
       streamFields: [...defaultCollectorStreamFields, ...config.extraStreamFields],
-      // Nothing is excluded: Tetragon's `export-stdout` container (security namespace) must arrive.
-      // Its JSON lines are parsed by vlagent itself; nested objects become dotted fields such as
+      // No `excludeFilter` (the chart's default is "", which renders no flag): nothing is
+      // excluded, so Tetragon's `export-stdout` container (security namespace) arrives. Its JSON
+      // lines are parsed by vlagent itself; nested objects become dotted fields such as
       // process_exec.process.binary, and their `time` field becomes _time.
-      excludeFilter: "",
       includePodLabels: true,
     },
     resources: config.collectorResources,

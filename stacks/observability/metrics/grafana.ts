@@ -14,10 +14,9 @@ import { helperResources } from "./sizing";
  * the stack exports.
  *
  * Dashboards: all arrive as ConfigMaps carrying `dashboardSidecarLabel`, which the dashboard
- * sidecar collects from every namespace: kube-prometheus-stack's cluster dashboards (monitoring
- * namespace), VictoriaLogs' single-node dashboard (rendered by the victoria-logs-single chart in
- * the logs namespace, so it matches the pinned server version) and the security stack's. The
- * sidecar reads them through the API server, so no dashboard is fetched from the internet; only
+ * sidecar collects from every namespace: kube-prometheus-stack's cluster dashboards and the
+ * security stack's. The victoria-logs-single chart's dashboards stay off (logging/values.ts: the
+ * chart cannot render its single-node dashboard without a Vector one). The sidecar reads them through the API server, so no dashboard is fetched from the internet; only
  * the VictoriaLogs datasource plugin still comes from grafana.com.
  */
 
@@ -107,15 +106,15 @@ export function grafanaValues({ config, namespace, timezone, victoriaLogsUrl }: 
     plugins: [`${grafanaPlugins.victoriaLogsDatasource.id}@${grafanaPlugins.victoriaLogsDatasource.version}`],
     sidecar: {
       resources: helperResources.grafanaSidecar,
-      // ALL: the VictoriaLogs dashboard lives in the logs namespace, next to its release.
+      // ALL (kube-prometheus-stack's default too): a stack may keep its dashboard next to its own release.
       dashboards: { enabled: true, label: dashboardSidecarLabel.key, labelValue: dashboardSidecarLabel.value, searchNamespace: "ALL" },
       datasources: { enabled: true, defaultDatasourceEnabled: false, alertmanager: { enabled: false } },
     },
     additionalDataSources: grafanaDatasources({ ...metricsDatasourceUrls(namespace), victoriaLogs: victoriaLogsUrl }),
     // Provisioned datasources removed from the list above are removed from Grafana too.
     prune: true,
-    // Grafana keeps no PVC (everything is provisioned), so the root chown init container is never needed.
-    initChownData: { enabled: false },
+    // No `initChownData`: the chart adds its root chown init container only with
+    // `persistence.enabled`, which stays off (no PVC: everything is provisioned).
     "grafana.ini": {
       analytics: { check_for_updates: false, reporting_enabled: false },
       date_formats: { default_timezone: timezone },

@@ -1,14 +1,17 @@
-import type * as k8s from "@pulumi/kubernetes";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformNamespace } from "../../../components/platform-namespace";
+import { nodeExporterNamespaceName } from "../../../config/namespaces";
 import type { ObservabilityConfig } from "../../../config/schema";
 import type { WorkloadRequest } from "../../../lib/capacity";
 import { pinnedRelease } from "../../../lib/helm";
 import { createNetworkPolicies } from "../../../lib/network-policy";
 import { charts } from "../../../versions";
+import { alertmanagerConfigObject } from "./alertmanager";
+import { deployMonitoringCrds } from "./crds";
 import { grafanaUrl, metricsDatasourceUrls, type DatasourceUrls } from "./grafana";
 import { kubePrometheusStackValues } from "./kube-prometheus-stack";
-import { nodeExporterNamespace, releases } from "./names";
+import { releases } from "./names";
 import { metricsNetworkPolicies } from "./network-policies";
 import { s3Port } from "./objstore";
 import { createMetricsSecrets, type MetricsSecretsArgs } from "./secrets";
@@ -35,8 +38,8 @@ export interface Metrics {
   readonly grafanaDatasources: pulumi.Output<DatasourceUrls>;
   readonly grafanaUrl: pulumi.Output<string>;
   readonly workloadRequests: WorkloadRequest[];
-  /** The kube-prometheus-stack release: it installs the monitoring CRDs (ServiceMonitor, PrometheusRule). */
-  readonly kubePrometheusStack: k8s.helm.v3.Release;
+  /** The release of the monitoring.coreos.com CRDs (ServiceMonitor, PrometheusRule...): their users wait for it. */
+  readonly monitoringCrds: k8s.helm.v3.Release;
 }
 
 /**
@@ -52,7 +55,7 @@ export function deployMetrics(name: string, args: MetricsArgs, parent: pulumi.Re
   const nodeExporter = new PlatformNamespace(
     `${name}-node-exporter`,
     {
-      name: nodeExporterNamespace(namespace, config.prometheus.nodeExporterNamespace),
+      name: nodeExporterNamespaceName(namespace, config.prometheus.nodeExporterNamespace),
       podSecurity: "privileged",
       privilegedReason: privilegedReasons.nodeExporter,
     },
@@ -73,6 +76,17 @@ export function deployMetrics(name: string, args: MetricsArgs, parent: pulumi.Re
     { parent },
   );
   const secrets = createMetricsSecrets(name, { ...args, namespace: args.namespace }, { parent });
+  // First: the operator and every ServiceMonitor, PrometheusRule and AlertmanagerConfig need them.
+  const monitoringCrds = deployMonitoringCrds(`${name}-crds`, args.namespace, { parent });
+
+  // Before kube-prometheus-stack: the Alertmanager it creates names this object as its global
+  // config, and the operator resolves its Discord Secret when it builds the config.
+  const alerting = alertmanagerConfigObject(namespace);
+  const alertmanagerConfig = new k8s.apiextensions.CustomResource(
+    `${name}-alertmanager-config`,
+    { apiVersion: alerting.apiVersion, kind: alerting.kind, metadata: { ...alerting.metadata, namespace: args.namespace }, spec: alerting.spec },
+    { parent, dependsOn: [monitoringCrds, ...secrets] },
+  );
 
   const kubePrometheusStack = pinnedRelease(
     `${name}-kube-prometheus-stack`,
@@ -83,26 +97,27 @@ export function deployMetrics(name: string, args: MetricsArgs, parent: pulumi.Re
       values: kubePrometheusStackValues({
         config,
         namespace,
-        nodeExporterNamespace: nodeExporterNamespace(namespace, config.prometheus.nodeExporterNamespace),
+        nodeExporterNamespace: nodeExporterNamespaceName(namespace, config.prometheus.nodeExporterNamespace),
         timezone: args.timezone,
         victoriaLogsUrl: args.victoriaLogsUrl,
       }),
       timeoutMinutes: 15,
+      skipCrds: true,
     },
-    { parent, dependsOn: [...policies, ...secrets, nodeExporter] },
+    { parent, dependsOn: [...policies, ...secrets, nodeExporter, monitoringCrds, alertmanagerConfig] },
   );
 
-  // Thanos' ServiceMonitors need the CRDs kube-prometheus-stack installs.
+  // Thanos' ServiceMonitors need the CRDs; its sidecar endpoints come with kube-prometheus-stack.
   pinnedRelease(
     `${name}-thanos`,
     { releaseName: releases.thanos, namespace: args.namespace, pin: charts.thanos, values: thanosValues({ config, namespace }) },
-    { parent, dependsOn: [...policies, ...secrets, kubePrometheusStack] },
+    { parent, dependsOn: [...policies, ...secrets, monitoringCrds, kubePrometheusStack] },
   );
 
   return {
     grafanaDatasources: pulumi.output({ ...metricsDatasourceUrls(namespace), victoriaLogs: args.victoriaLogsUrl }),
     grafanaUrl: pulumi.output(grafanaUrl(config.grafana, namespace)),
     workloadRequests: metricsWorkloadRequests(config),
-    kubePrometheusStack,
+    monitoringCrds,
   };
 }

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ObservabilityConfig } from "../../../config/schema";
-import { alertmanagerConfig } from "./alertmanager";
+import { alertmanagerConfiguration, chartAlertmanagerConfig } from "./alertmanager";
 import { grafanaValues } from "./grafana";
 import { kpsFullname, secretKeys, secretNames } from "./names";
 import { helperResources } from "./sizing";
@@ -57,6 +57,8 @@ export function kubePrometheusStackValues(input: KubePrometheusStackValuesInput)
   const { config } = input;
   return {
     fullnameOverride: kpsFullname,
+    // The CRDs come from their own release (crds.ts), which Helm upgrades; this chart's crds/ copy never would be.
+    crds: { enabled: false },
     prometheusOperator: {
       resources: helperResources.operator,
       // Also the reloader sidecars of Prometheus and Alertmanager (the operator injects them).
@@ -73,17 +75,22 @@ export function kubePrometheusStackValues(input: KubePrometheusStackValuesInput)
         resources: config.prometheus.resources,
         storageSpec: { volumeClaimTemplate: volumeClaimTemplate(config.prometheus.volumeSize, config.storageClass) },
         thanos: {
-          // With object storage set, the operator pins 2h blocks (no local compaction) so the sidecar uploads each block.
+          // Compaction is left to the operator. 0.93 with Prometheus >= 3.9 (the chart's v3.14) and a
+          // Thanos sidecar >= 0.41 (the operator's v0.42) runs "delayed compaction": Prometheus
+          // compacts only blocks already uploaded (--storage.tsdb.delay-compact-file.path) and the
+          // sidecar uploads only uncompacted 2h blocks (--shipper.ignore-unequal-block-size), so
+          // the Thanos compactor remains the only compactor of the bucket; nothing to set here.
           objectStorageConfig: { existingSecret: { name: secretNames.objstore, key: secretKeys.objstore } },
           resources: helperResources.thanosSidecar,
         },
       },
     },
     alertmanager: {
-      config: alertmanagerConfig(),
+      // Unused by the operator while alertmanagerConfiguration is set; kept strictly parseable (alertmanager.ts).
+      config: chartAlertmanagerConfig(),
       alertmanagerSpec: {
-        // Mounted at /etc/alertmanager/secrets/<name>/, which the Discord receiver's webhook_url_file reads.
-        secrets: [secretNames.discord],
+        // Routing and the Discord receiver: the global AlertmanagerConfig the stack creates (alertmanager.ts).
+        alertmanagerConfiguration: alertmanagerConfiguration(),
         resources: config.alertmanager.resources,
         storage: { volumeClaimTemplate: volumeClaimTemplate(config.alertmanager.volumeSize, config.storageClass) },
       },

@@ -9,7 +9,7 @@
  * release name contains "thanos".
  */
 
-export const releases = { kubePrometheusStack: "kps", thanos: "thanos" } as const;
+export const releases = { kubePrometheusStack: "kps", thanos: "thanos", prometheusOperatorCrds: "prometheus-operator-crds" } as const;
 
 /** kube-prometheus-stack's `fullnameOverride`: the prefix of the Prometheus, Alertmanager and operator objects. */
 export const kpsFullname = "kps";
@@ -19,7 +19,7 @@ export const secretNames = {
   objstore: "thanos-objstore",
   /** Grafana admin user and password. */
   grafanaAdmin: "grafana-admin",
-  /** Discord webhook URL, mounted into Alertmanager. */
+  /** Discord webhook URL, read by the operator through the AlertmanagerConfig's `apiURL`. */
   discord: "alertmanager-discord",
 } as const;
 
@@ -37,8 +37,8 @@ export const secretKeys = {
  */
 export const dashboardSidecarLabel = { key: "grafana_dashboard", value: "1" } as const;
 
-/** Where the prometheus-operator mounts `alertmanagerSpec.secrets` entries. */
-export const discordWebhookFile = `/etc/alertmanager/secrets/${secretNames.discord}/${secretKeys.discordWebhookUrl}`;
+/** The global AlertmanagerConfig (routes, receivers, inhibit rules), named by `alertmanagerSpec.alertmanagerConfiguration`. */
+export const alertmanagerConfigName = "platform-alerting";
 
 export const services = {
   prometheus: { name: `${kpsFullname}-prometheus`, port: 9090 },
@@ -87,15 +87,4 @@ export function serviceHost(service: string, namespace: string): string {
 /** Thanos Query's `--endpoint` for the sidecars: DNS SRV over the discovery Service's `grpc` port. */
 export function sidecarEndpoint(namespace: string): string {
   return `dnssrv+_grpc._tcp.${serviceHost(services.thanosDiscovery.name, namespace)}`;
-}
-
-/** The node-exporter namespace: configured, or `<namespace>-node-exporter`. */
-export function nodeExporterNamespace(namespace: string, configured: string | undefined): string {
-  const name = configured ?? `${namespace}-node-exporter`;
-  if (name.length > 63) {
-    throw new Error(
-      `node-exporter namespace "${name}" is longer than 63 characters: set home-platform:observability.prometheus.nodeExporterNamespace`,
-    );
-  }
-  return name;
 }

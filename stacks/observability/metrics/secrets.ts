@@ -4,7 +4,8 @@ import { objstoreYaml } from "./objstore";
 import { secretKeys, secretNames } from "./names";
 
 /**
- * The Kubernetes Secrets the charts read by name (`existingSecret`, `alertmanagerSpec.secrets`).
+ * The Kubernetes Secrets read by name: by the charts (`existingSecret`) and by the operator (the
+ * AlertmanagerConfig's Discord `apiURL`).
  * Every value comes from a secret Output and is set as `stringData`, so it never appears in Helm
  * values, ConfigMaps, the plan or logs in plain text.
  */

@@ -44,7 +44,7 @@ describe.each(configs)("machine configs for %s", (_label, config) => {
     if (node.role === "controlplane") expect(doc.cluster.etcd?.advertisedSubnets).toEqual([cluster.network.cidr, ...vipExcluded]);
     expect(doc.machine.install).toMatchObject({
       disk: cluster.installDisk,
-      image: `factory.talos.dev/installer/${cluster.schematicId}:${cluster.talosVersion}`,
+      image: `factory.talos.dev/nocloud-installer/${cluster.schematicId}:${cluster.talosVersion}`,
     });
     expect(doc.cluster.clusterName).toBe(cluster.name);
     expect(doc.cluster.network.podSubnets).toEqual([cluster.network.podCidr]);
@@ -155,7 +155,7 @@ describe("platform settings", () => {
   });
 
   test("installer and MAC address are derived from config values", () => {
-    expect(installerImage({ schematicId: "ab".repeat(32), talosVersion: "v1.13.0" })).toBe(`factory.talos.dev/installer/${"ab".repeat(32)}:v1.13.0`);
+    expect(installerImage({ schematicId: "ab".repeat(32), talosVersion: "v1.13.0" })).toBe(`factory.talos.dev/nocloud-installer/${"ab".repeat(32)}:v1.13.0`);
     expect(nodeMacAddress(3511)).toBe("02:7A:00:00:0D:B7");
     expect(nodeMacAddress(999_999_999)).toBe("02:7A:3B:9A:C9:FF");
   });

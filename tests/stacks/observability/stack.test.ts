@@ -164,6 +164,42 @@ describe("ObservabilityStack", () => {
     expect(thanos.dependsOn.some((urn) => urn.endsWith(`::${kps.name}`))).toBe(true);
   });
 
+  // Issue 9 item 7: Helm installs a chart's crds/ once and never upgrades them, so the CRDs
+  // kube-prometheus-stack shipped there would stay at the first install's version.
+  test("the monitoring CRDs are their own pinned release, kept by Helm, adopted if present, ahead of their users", () => {
+    const crds = findResource(recorded, types.release, "observability-metrics-crds");
+    const kps = findResource(recorded, types.release, "observability-metrics-kube-prometheus-stack");
+    const thanos = findResource(recorded, types.release, "observability-metrics-thanos");
+    expect(unwrapSecrets({ chart: crds.inputs.chart, version: crds.inputs.version, repo: crds.inputs.repositoryOpts, namespace: crds.inputs.namespace })).toEqual({
+      chart: charts.prometheusOperatorCrds.chart,
+      version: charts.prometheusOperatorCrds.version,
+      repo: { repo: charts.prometheusOperatorCrds.repository },
+      namespace: "monitoring",
+    });
+    // Never deleted by Helm (uninstall, or a chart version dropping one): that would delete every object of the kind.
+    expect(unwrapSecrets(crds.inputs.values)).toEqual({ crds: { annotations: { "helm.sh/resource-policy": "keep" } } });
+    // A cluster where kube-prometheus-stack installed them: adopt, do not fail on "already exists".
+    expect(crds.inputs.takeOwnership).toBe(true);
+    // kube-prometheus-stack installs none of its own any more.
+    expect(unwrapSecrets(kps.inputs.values)).toMatchObject({ crds: { enabled: false } });
+    expect(kps.inputs.skipCrds).toBe(true);
+    for (const user of [kps, thanos]) expect([user.name, user.dependsOn.includes(crds.urn)]).toEqual([user.name, true]);
+  });
+
+  // Issue 9 item 2: the Discord route reaches the operator as an AlertmanagerConfig whose webhook is a Secret reference.
+  test("the global AlertmanagerConfig is created after the CRDs and the webhook Secret, before kube-prometheus-stack", () => {
+    const config = findResource(recorded, "kubernetes:monitoring.coreos.com/v1alpha1:AlertmanagerConfig", "observability-metrics-alertmanager-config");
+    const inputs = unwrapSecrets(config.inputs) as { metadata: { name: string; namespace: string }; spec: { receivers: { name: string; discordConfigs?: unknown[] }[] } };
+    expect(inputs.metadata).toEqual({ name: "platform-alerting", namespace: "monitoring" });
+    expect(inputs.spec.receivers.find((r) => r.name === "discord")?.discordConfigs).toEqual([{ apiURL: { name: "alertmanager-discord", key: "webhook-url" }, sendResolved: true }]);
+    const crds = findResource(recorded, types.release, "observability-metrics-crds");
+    const secret = findResource(recorded, types.secret, "observability-metrics-alertmanager-discord");
+    expect([config.dependsOn.includes(crds.urn), config.dependsOn.includes(secret.urn)]).toEqual([true, true]);
+    const kps = findResource(recorded, types.release, "observability-metrics-kube-prometheus-stack");
+    expect(kps.dependsOn).toContain(config.urn);
+    expect(unwrapSecrets(kps.inputs.values)).toMatchObject({ alertmanager: { alertmanagerSpec: { alertmanagerConfiguration: { name: "platform-alerting" } } } });
+  });
+
   test("every Kubernetes resource uses the provider passed to the stack", () => {
     const kubernetes = recorded.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
     expect(kubernetes.length).toBeGreaterThan(10);
@@ -182,7 +218,7 @@ describe("ObservabilityStack", () => {
     expect(await valueOf(stack.syslogEndpoint)).toEqual(loggingStub.syslogEndpoint);
   });
 
-  test("the alerts are created in the monitoring namespace, after kube-prometheus-stack (which brings the CRDs)", async () => {
+  test("the alerts are created in the monitoring namespace, after the monitoring CRD release", async () => {
     const { deployObservabilityAlerts } = jest.requireMock("../../../stacks/observability/alerts") as { deployObservabilityAlerts: jest.Mock };
     expect(deployObservabilityAlerts).toHaveBeenCalledTimes(1);
     const [, args, parent] = deployObservabilityAlerts.mock.calls[0];
@@ -190,7 +226,7 @@ describe("ObservabilityStack", () => {
     expect(await valueOf(args.namespace)).toBe("monitoring");
     const dependsOn = await (args.namespace as unknown as { resources(): Promise<Set<pulumi.Resource>> }).resources();
     const urns = await Promise.all([...dependsOn].map((r) => valueOf(r.urn)));
-    expect(urns.some((urn) => urn.endsWith(`${types.release}::observability-metrics-kube-prometheus-stack`))).toBe(true);
+    expect(urns.some((urn) => urn.endsWith(`${types.release}::observability-metrics-crds`))).toBe(true);
   });
 
   test("outputs: namespace, datasources (VictoriaLogs in the configured logs namespace), in-cluster Grafana URL", async () => {

@@ -26,6 +26,23 @@ describe.each(Object.entries(configs))("values for %s", (_name, config) => {
   });
 });
 
+// Issue 9 item 6: keys the chart reads only on paths these values switch off (0.4.38 templates:
+// jobs.yaml renders the kubectl Job only without existingSecret; serviceaccount.yaml reads
+// `automount` only with create: true).
+describe("no key that does nothing", () => {
+  const values = runnerValues(configs.home) as Record<string, any>;
+
+  it("sets no kubectl image: the chart's registration Job that uses it is never rendered", () => {
+    expect(values.runner.config.create).toBe(false);
+    expect(values.runner.config.existingSecret).not.toBe("");
+    expect(values).not.toHaveProperty("kubectl");
+  });
+
+  it("sets no serviceAccount.automount: the chart creates no account to apply it to", () => {
+    expect(values.serviceAccount).toEqual({ create: false, name: "forgejo-runner" });
+  });
+});
+
 describe("the key checker on this chart", () => {
   it("flags a misspelt key, so the test above can fail", () => {
     const values = runnerValues(configs.home) as Record<string, any>;
@@ -36,7 +53,7 @@ describe("the key checker on this chart", () => {
 
 describe("images", () => {
   const values = runnerValues(configs.home) as Record<string, any>;
-  const set = { image: [values.image, images.forgejoRunner], "dind.image": [values.dind.image, images.dind], "kubectl.image": [values.kubectl.image, images.kubectl] };
+  const set = { image: [values.image, images.forgejoRunner], "dind.image": [values.dind.image, images.dind] };
 
   it.each(Object.entries(set))("%s has the chart's registry/repository/tag shape and names the pin", (key, [image, pin]) => {
     const chartShape = key.split(".").reduce((node: any, k) => node[k], defaults);

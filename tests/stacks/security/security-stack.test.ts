@@ -54,7 +54,7 @@ describe("SecurityStack", () => {
     expect(inputs).toMatchObject({ chart: charts.tetragon.chart, version: charts.tetragon.version, namespace: config.namespace });
     expect(inputs.repositoryOpts).toEqual({ repo: charts.tetragon.repository });
     // The Talos-specific settings (tetragon-values.test.ts checks them against the chart's defaults).
-    expect(inputs.values.tetragon).toMatchObject({ btf: "/sys/kernel/btf/vmlinux", enableProcessCred: true, enableProcessNs: true, resources: config.tetragon.resources });
+    expect(inputs.values.tetragon).toMatchObject({ enableProcessCred: true, enableProcessNs: true, resources: config.tetragon.resources });
     expect(inputs.values.extraHostPathMounts).toContainEqual(expect.objectContaining({ mountPath: "/sys/kernel/tracing" }));
     expect(inputs.values.export).toEqual({ mode: "stdout", resources: config.tetragon.exportResources });
     expect(release.dependsOn).toContain(upstreamUrn);

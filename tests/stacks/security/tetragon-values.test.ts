@@ -1,4 +1,4 @@
-import { chartDefaults, chartDirFor, undeclaredValueKeys } from "../../helpers/chart-values";
+import { chartDefaults, chartDirFor, helmMerge, undeclaredValueKeys } from "../../helpers/chart-values";
 import { securityAlertGroups } from "../../../stacks/security/alerts";
 import { exportFilters, metricsLabels, tetragonValues, tetragonWorkloadRequests } from "../../../stacks/security/tetragon-values";
 import { cpuToMillis, memoryToMiB } from "../../../lib/capacity";
@@ -21,6 +21,10 @@ const values = tetragonValues({ config }) as {
   export: { mode: string; resources: unknown };
 };
 
+/** The values as Helm renders them: the chart's defaults merged with ours. */
+const rendered = helmMerge(defaults, values);
+const at = (node: unknown, ...path: string[]): unknown => path.reduce<unknown>((n, key) => (n as Record<string, unknown> | undefined)?.[key], node);
+
 /** Reads a dotted path from the chart's values.yaml. */
 function chartDefault(path: string): unknown {
   return path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], defaults);
@@ -37,9 +41,11 @@ describe("Tetragon values", () => {
     expect(values.extraHostPathMounts.map((mount) => mount.mountPath)).not.toContain("/sys/kernel/debug");
   });
 
-  it("load BTF from the running kernel instead of needing kernel headers", () => {
+  // Issue 9 item 6: `btf: /sys/kernel/btf/vmlinux` only restated what the agent finds by itself
+  // (tetragon v1.7.0 pkg/btf observerFindBTF: empty option -> the kernel's BTF file).
+  it("leave BTF to the agent's discovery of the kernel's own file (no `btf` key that does nothing)", () => {
     expect(chartDefault("tetragon.btf")).toBe("");
-    expect(values.tetragon.btf).toBe("/sys/kernel/btf/vmlinux");
+    expect(values.tetragon).not.toHaveProperty("btf");
   });
 
   it("turn on process credentials and namespaces, which the chart leaves off", () => {
@@ -55,7 +61,28 @@ describe("Tetragon values", () => {
   it("take every container's resources from config", () => {
     expect(values.tetragon.resources).toEqual(config.tetragon.resources);
     expect(values.export.resources).toEqual(config.tetragon.exportResources);
-    expect(values.tetragonOperator.resources).toEqual(config.tetragon.operatorResources);
+    expect(at(rendered, "tetragonOperator", "resources")).toEqual(config.tetragon.operatorResources);
+  });
+
+  // Issue 9 item 6: Helm merges maps, so `limits: {memory}` kept the chart's `limits.cpu: 500m`.
+  it("remove the chart's 500m CPU limit on the operator (Helm merges maps; null deletes the key)", () => {
+    expect(chartDefault("tetragonOperator.resources.limits.cpu")).toBe("500m");
+    expect(at(rendered, "tetragonOperator", "resources", "limits")).toEqual({ memory: "140Mi" });
+    const withLimit = securityConfig({ tetragon: { operatorResources: { requests: { cpu: "20m", memory: "70Mi" }, limits: { cpu: "1", memory: "140Mi" } } } });
+    expect(at(helmMerge(defaults, tetragonValues({ config: withLimit })), "tetragonOperator", "resources", "limits")).toEqual({ cpu: "1", memory: "140Mi" });
+  });
+
+  it("leave no container with a CPU limit config did not ask for", () => {
+    const cpuLimits: string[] = [];
+    const find = (node: unknown, path: string): void => {
+      if (typeof node !== "object" || node === null) return;
+      for (const [key, inner] of Object.entries(node)) {
+        if (key === "limits" && typeof inner === "object" && inner !== null && "cpu" in inner) cpuLimits.push(path);
+        find(inner, path ? `${path}.${key}` : key);
+      }
+    };
+    find(rendered, "");
+    expect(cpuLimits).toEqual([]);
   });
 
   it("create ServiceMonitors for the agent and the operator (both off in the chart)", () => {

@@ -30,6 +30,34 @@ test("keys are PEM-armoured and obviously fake", () => {
   expect(state.publicKeyOpenssh).toMatch(/^ssh-ed25519 /);
 });
 
+describe("tls.PrivateKey outputs have the formats terraform-provider-tls writes", () => {
+  // internal/provider/resource_private_key.go: PKCS#1 for RSA, SEC 1 ("EC PRIVATE KEY", from
+  // x509.MarshalECPrivateKey) for ECDSA, PKCS#8 for Ed25519; PKCS#8 output always PKCS#8;
+  // OpenSSH encodings empty for P-224, which x/crypto/ssh cannot encode (the provider's default curve).
+  const key = (inputs: Record<string, unknown>) => newResource({ type: "tls:index/privateKey:PrivateKey", name: "k", custom: true, inputs }).state;
+  const label = (pemText: unknown) => /^-----BEGIN ([A-Z ]+)-----\n/.exec(String(pemText))?.[1];
+
+  test.each([
+    [{ algorithm: "RSA", rsaBits: 4096 }, "RSA PRIVATE KEY", /^ssh-rsa [A-Za-z0-9+/=]+\n$/],
+    [{ algorithm: "ECDSA", ecdsaCurve: "P256" }, "EC PRIVATE KEY", /^ecdsa-sha2-nistp256 [A-Za-z0-9+/=]+\n$/],
+    [{ algorithm: "ECDSA", ecdsaCurve: "P384" }, "EC PRIVATE KEY", /^ecdsa-sha2-nistp384 [A-Za-z0-9+/=]+\n$/],
+    [{ algorithm: "ED25519" }, "PRIVATE KEY", /^ssh-ed25519 [A-Za-z0-9+/=]+\n$/],
+  ])("%j: private_key_pem is %s", (inputs, pemLabel, openssh) => {
+    const state = key(inputs);
+    expect(label(state.privateKeyPem)).toBe(pemLabel);
+    expect(label(state.privateKeyPemPkcs8)).toBe("PRIVATE KEY");
+    expect(label(state.privateKeyOpenssh)).toBe("OPENSSH PRIVATE KEY");
+    expect(state.publicKeyOpenssh).toMatch(openssh);
+    expect(label(state.publicKeyPem)).toBe("PUBLIC KEY");
+  });
+
+  test("ECDSA on the provider's default curve (P-224) has no OpenSSH encodings", () => {
+    const state = key({ algorithm: "ECDSA" });
+    expect(label(state.privateKeyPem)).toBe("EC PRIVATE KEY");
+    expect([state.privateKeyOpenssh, state.publicKeyOpenssh, state.publicKeyFingerprintSha256, state.publicKeyFingerprintMd5]).toEqual(["", "", "", ""]);
+  });
+});
+
 test("a downloaded file's id is datastore:content/file", () => {
   const { id } = newResource({
     type: "proxmoxve:download/file:File",

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Stand-in for talosctl in tests (see fake-talosctl.ts): records every call and refuses flags the
 # real talosctl does not have. Flag sets from siderolabs/talos cmd/talosctl/cmd/talos/
-# {apply-config,bootstrap,health}.go and the global flags in root.go.
+# {apply-config,bootstrap,health,service}.go and the global flags in root.go.
 set -eu
 n=$(( $(cat "$FAKE_DIR/count" 2>/dev/null || echo 0) + 1 ))
 echo "$n" > "$FAKE_DIR/count"
@@ -14,6 +14,10 @@ case $command in
   apply-config) allowed="--insecure --file --mode --dry-run --timeout --config-patch --cert-fingerprint" ;;
   bootstrap) allowed="--recover-from --recover-skip-hash-check" ;;
   health) allowed="--control-plane-nodes --worker-nodes --init-node --wait-timeout --k8s-endpoint --run-e2e" ;;
+  # `service [<id> [start|stop|restart|status]]`: positional arguments first.
+  service)
+    allowed=""
+    while [ $# -gt 0 ]; do case $1 in --*) break ;; *) shift ;; esac; done ;;
   *) echo "fake talosctl: unknown command $command" >&2; exit 64 ;;
 esac
 while [ $# -gt 0 ]; do
@@ -30,6 +34,7 @@ while [ $# -gt 0 ]; do
       ;;
   esac
 done
+if [ -f "$FAKE_DIR/stdout-$n" ]; then cat "$FAKE_DIR/stdout-$n"; fi
 if [ -f "$FAKE_DIR/output-$n" ]; then cat "$FAKE_DIR/output-$n" >&2; fi
 code=$(sed -n "${n}p" "$FAKE_DIR/exit-codes" 2>/dev/null || true)
 exit "${code:-0}"

@@ -7,7 +7,7 @@ import * as path from "node:path";
  * A stand-in for talosctl (fake-talosctl.sh) that records every call (arguments, the file
  * behind `--file`, the talosconfig behind `--talosconfig` and its permissions) and refuses flags
  * the real talosctl does not have. The flag sets are from siderolabs/talos `cmd/talosctl/cmd/talos/{apply-config,
- * bootstrap,health}.go` and the global flags in `cmd/talosctl/cmd/talos/root.go`.
+ * bootstrap,health,service}.go` and the global flags in `cmd/talosctl/cmd/talos/root.go`.
  */
 const fakeTalosctl = fs.readFileSync(path.join(__dirname, "fake-talosctl.sh"), "utf8");
 
@@ -34,6 +34,8 @@ export interface FakeBehaviour {
   readonly exitCodes?: number[];
   /** stderr of each successive call, by 1-based call number. */
   readonly outputs?: Record<number, string>;
+  /** stdout of each successive call, by 1-based call number. */
+  readonly stdouts?: Record<number, string>;
 }
 
 export function runScript(script: string, env: Record<string, string>, stdin: string, behaviour: FakeBehaviour = {}): ScriptRun {
@@ -47,6 +49,7 @@ export function runScript(script: string, env: Record<string, string>, stdin: st
     fs.writeFileSync(binary, fakeTalosctl, { mode: 0o755 });
     fs.writeFileSync(path.join(fakeDir, "exit-codes"), (behaviour.exitCodes ?? []).join("\n"));
     for (const [call, output] of Object.entries(behaviour.outputs ?? {})) fs.writeFileSync(path.join(fakeDir, `output-${call}`), output);
+    for (const [call, output] of Object.entries(behaviour.stdouts ?? {})) fs.writeFileSync(path.join(fakeDir, `stdout-${call}`), output);
 
     const result = spawnSync("/bin/sh", ["-c", script], {
       input: stdin,

@@ -1,6 +1,6 @@
 import * as ipaddr from "ipaddr.js";
 import { networkPolicySpec, type NetworkPolicySpec, type PeerSpec } from "../../../../lib/network-policy";
-import { collectorNamespaceName, collectorPodLabels, victoriaLogsPodLabels } from "../../../../stacks/observability/logging/names";
+import { collectorPodLabels, victoriaLogsPodLabels } from "../../../../stacks/observability/logging/names";
 import { podLabels } from "../../../../stacks/observability/metrics/names";
 import { loggingNetworkPolicies, type LoggingPolicyInput } from "../../../../stacks/observability/logging/network-policies";
 import type { SyslogExposure } from "../../../../stacks/observability/logging/syslog";
@@ -157,20 +157,5 @@ describe("logging NetworkPolicies", () => {
     const keys = policies.map(({ in: where, definition }) => `${where}/${definition.name}`);
     expect(new Set(keys).size).toBe(keys.length);
     for (const { definition } of policies) expect(definition.purpose.length).toBeGreaterThan(10);
-  });
-});
-
-describe("collector namespace name", () => {
-  test("defaults to <logsNamespace>-collector, or takes the configured one", () => {
-    expect(collectorNamespaceName("logs", undefined)).toBe("logs-collector");
-    expect(collectorNamespaceName("logs", "log-shipper")).toBe("log-shipper");
-  });
-
-  test("refuses to share the VictoriaLogs namespace (which stays restricted)", () => {
-    expect(() => collectorNamespaceName("logs", "logs")).toThrow(/must differ from logsNamespace/);
-  });
-
-  test("refuses a derived name Kubernetes would reject", () => {
-    expect(() => collectorNamespaceName("a".repeat(60), undefined)).toThrow(/longer than 63/);
   });
 });

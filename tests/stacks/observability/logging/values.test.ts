@@ -7,7 +7,7 @@ import {
   type VictoriaLogsConfig,
 } from "../../../../stacks/observability/logging/values";
 import { charts } from "../../../../versions";
-import { chartDefaults, chartDirFor, undeclaredValueKeys } from "../../../helpers/chart-values";
+import { chartDefaults, chartDirFor, helmMerge, undeclaredValueKeys } from "../../../helpers/chart-values";
 import { stackConfig } from "./support/config";
 
 const home = stackConfig("home");
@@ -122,7 +122,10 @@ describe("victoria-logs-collector values", () => {
 
   test("nothing is excluded, so Tetragon's export-stdout container in the security namespace is collected", () => {
     const values = collector();
-    expect(values.collector.excludeFilter).toBe("");
+    // Issue 9 item 6: no `excludeFilter: ""` restating the chart's default (an empty value renders no flag).
+    expect(values.collector).not.toHaveProperty("excludeFilter");
+    const defaults = chartDefaults(chartDirFor(charts.victoriaLogsCollector));
+    expect((helmMerge(defaults, values) as { collector: { excludeFilter: string } }).collector.excludeFilter).toBe("");
     const collectorSettings = JSON.stringify(values.collector);
     expect(collectorSettings).not.toContain("export-stdout");
     expect(collectorSettings).not.toContain(home.security.namespace);

@@ -62,9 +62,13 @@ describe("workloads in the restricted monitoring namespace", () => {
     expect(restrictedProblems(pod, container)).toEqual([]);
   });
 
-  test("the check flags Grafana's root chown init container, which the values turn off", () => {
+  // Issue 9 item 6: the chart renders init-chown-data only with persistence.enabled and initChownData.enabled
+  // (grafana 12.11.1 templates/_pod.tpl), so `initChownData.enabled: false` did nothing; persistence is what keeps it out.
+  test("the check flags Grafana's root chown init container, which the chart renders only with persistence, left off", () => {
     expect(restrictedProblems(sc(grafana, "securityContext"), sc(grafana, "initChownData", "securityContext"))).not.toEqual([]);
-    expect(at(renderedValues(), "grafana", "initChownData", "enabled")).toBe(false);
+    expect(at(grafana, "persistence", "enabled")).toBe(false);
+    expect(at(renderedValues(), "grafana", "persistence")).toBeUndefined();
+    expect(at(renderedValues(), "grafana")).not.toHaveProperty("initChownData");
   });
 
   test("the values override no security context, host namespace or volume setting", () => {
