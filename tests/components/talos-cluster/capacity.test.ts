@@ -1,7 +1,7 @@
 import { clusterCapacity, nodeReserve } from "../../../components/talos-cluster/capacity";
 import { nodeMachineConfig, type V1Alpha1Config } from "../../../components/talos-cluster/machine-config";
 import type { ClusterNodeConfig, PlatformConfig } from "../../../config/schema";
-import { cpuToMillis, memoryToMiB } from "../../../lib/capacity";
+import { cpuToMillis, memoryToMiB } from "../../../lib/quantity";
 import { fakeSecretsBundle } from "./helpers/fake-secrets";
 import { fixtureConfig, stackConfig } from "./helpers/stack-config";
 

@@ -1,6 +1,6 @@
 import { nodeMachineConfig, type V1Alpha1Config } from "../../../components/talos-cluster/machine-config";
 import { nodeVmArgs } from "../../../components/talos-cluster/vm";
-import { cpuToMillis, memoryToMiB } from "../../../lib/capacity";
+import { cpuToMillis, memoryToMiB } from "../../../lib/quantity";
 import { findResource, unwrapSecrets } from "../../helpers";
 import { fakeSecretsBundle } from "./helpers/fake-secrets";
 import { renderCluster } from "./helpers/render";

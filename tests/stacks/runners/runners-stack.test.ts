@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { RunnersConfig } from "../../../config/schema";
-import { cpuToMillis, memoryToMiB } from "../../../lib/capacity";
+import { cpuToMillis, memoryToMiB } from "../../../lib/quantity";
 import { RunnersStack } from "../../../stacks/runners";
 import { charts, images } from "../../../versions";
 import { containsSecret, findResource, isSecretAt, resourcesOfType, unwrapSecrets, valueOf, withMocks, type CapturedResource } from "../../helpers";
