@@ -5,7 +5,7 @@ import type { RunnersConfig } from "../../config/schema";
 import { workloadRequest, type WorkloadRequest } from "../../lib/capacity";
 import { pinnedRelease } from "../../lib/helm";
 import { createNetworkPolicies } from "../../lib/network-policy";
-import { privilegedReasons } from "../../policy/rules/pod-security";
+import { privilegedReasons } from "../../lib/pod-security";
 import { charts } from "../../versions";
 import { runnerNetworkPolicies } from "./network";
 import { registrationJobSpec, registrationPodLabels, registrationRoleRules, tokenKey } from "./registration";

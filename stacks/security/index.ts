@@ -6,7 +6,7 @@ import { prometheusRule } from "../../lib/alerting";
 import type { WorkloadRequest } from "../../lib/capacity";
 import { pinnedRelease } from "../../lib/helm";
 import { networkPolicySpec, purposeAnnotation } from "../../lib/network-policy";
-import { privilegedReasons } from "../../policy/rules/pod-security";
+import { privilegedReasons } from "../../lib/pod-security";
 import { charts } from "../../versions";
 import { prometheusRuleName, securityAlertGroups } from "./alerts";
 import { eventQuery, securityDashboard } from "./dashboard";

@@ -11,7 +11,7 @@ import { collectorRelease, victoriaLogsRelease, victoriaLogsUrlFor } from "./nam
 import { loggingNetworkPolicies } from "./network-policies";
 import { type SyslogEndpoint, syslogEndpoint, syslogRoutes, syslogServiceSpec } from "./syslog";
 import { collectorValues, victoriaLogsValues } from "./values";
-import { privilegedReasons } from "../../../policy/rules/pod-security";
+import { privilegedReasons } from "../../../lib/pod-security";
 
 export type { SyslogEndpoint } from "./syslog";
 

@@ -17,7 +17,7 @@ import { s3Port } from "./objstore";
 import { createMetricsSecrets, type MetricsSecretsArgs } from "./secrets";
 import { metricsWorkloadRequests } from "./sizing";
 import { thanosValues } from "./thanos";
-import { privilegedReasons } from "../../../policy/rules/pod-security";
+import { privilegedReasons } from "../../../lib/pod-security";
 
 export type { DatasourceUrls } from "./grafana";
 

@@ -7,7 +7,7 @@ import { metricsNetworkPolicies } from "../../../stacks/observability/metrics/ne
 import { charts } from "../../../versions";
 import { findResource, isSecretAt, resourcesOfType, unwrapSecrets, valueOf, visibleStrings, withMocks, type CapturedResource } from "../../helpers";
 import { defaultConfig, nodeCidr, timezone } from "./metrics/fixtures";
-import { privilegedReasons } from "../../../policy/rules/pod-security";
+import { privilegedReasons } from "../../../lib/pod-security";
 
 /** Talos' default pod and service ranges, as the stack files leave them. */
 const podAndServiceCidrs = ["10.244.0.0/16", "10.96.0.0/12"];
