@@ -20,7 +20,7 @@ module.exports = {
     "tests/lib/sops/shared-path.test.ts",
     "tests/lib/sops/tamper.test.ts",
     "tests/lib/sops/vectors.test.ts",
-    "tests/stacks/observability/alerts/alerting.test.ts",
+    "tests/stacks/building-blocks/prometheus-rule.test.ts",
     "tests/stacks/observability/alerts/deploy.test.ts",
     "tests/stacks/observability/alerts/rules.test.ts",
     "tests/stacks/observability/logging/deploy.test.ts",

@@ -1,5 +1,5 @@
 import { cidrContains, normaliseCidr } from "../../lib/cidr";
-import { apiServerPorts, cidr, outside, tcp, type Labels, type Peer, type PolicyDefinition } from "../../lib/network-policy";
+import { apiServerPorts, cidr, outside, tcp, type Labels, type Peer, type PolicyDefinition } from "../building-blocks/network-policy";
 
 /**
  * Where CI jobs may connect. Jobs run inside the dind sidecar, and Docker masquerades their

@@ -1,4 +1,4 @@
-import { apiServerPorts, cidr, pods, tcp, type PolicyDefinition } from "../../lib/network-policy";
+import { apiServerPorts, cidr, pods, tcp, type PolicyDefinition } from "../building-blocks/network-policy";
 import { podLabels as monitoringPodLabels } from "../observability/metrics/names";
 
 /**

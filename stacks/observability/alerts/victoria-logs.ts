@@ -1,4 +1,4 @@
-import type { RuleGroup } from "../../../lib/alerting";
+import type { RuleGroup } from "../../building-blocks/prometheus-rule";
 import { victoriaLogsJob } from "../logging/names";
 import { runbookFor } from "./runbooks";
 

@@ -1,4 +1,4 @@
-import { cidr, pods, tcp, type Peer, type PolicyDefinition } from "../../../lib/network-policy";
+import { cidr, pods, tcp, type Peer, type PolicyDefinition } from "../../building-blocks/network-policy";
 import { podLabels as monitoringPodLabels } from "../metrics/names";
 import { collectorPodLabels, ports, victoriaLogsPodLabels } from "./names";
 import type { SyslogExposure } from "./syslog";

@@ -1,4 +1,4 @@
-import { allPods, cidr, outside, pods, tcp, type PolicyDefinition } from "../../../lib/network-policy";
+import { allPods, cidr, outside, pods, tcp, type PolicyDefinition } from "../../building-blocks/network-policy";
 import { ports as loggingPorts, victoriaLogsPodLabels } from "../logging/names";
 import { podLabels, ports } from "./names";
 

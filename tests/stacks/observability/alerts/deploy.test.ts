@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { rulesFile } from "../../../../lib/alerting";
+import { rulesFile } from "../../../../stacks/building-blocks/prometheus-rule";
 import * as alerts from "../../../../stacks/observability/alerts";
 import { ancestorsOf, unwrapSecrets, withMocks, type CapturedResource } from "../../../helpers";
 import { crdErrors } from "../../../helpers/crd-schema";

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { rulesFile, type SerialisedRule } from "../../../../lib/alerting";
+import { rulesFile, type SerialisedRule } from "../../../../stacks/building-blocks/prometheus-rule";
 import { observabilitySchema } from "../../../../config/schema/observability";
 import { observabilityAlertGroups } from "../../../../stacks/observability/alerts";
 import { runbookDocument } from "../../../../stacks/observability/alerts/runbooks";

@@ -1,5 +1,5 @@
 import * as ipaddr from "ipaddr.js";
-import { networkPolicySpec, type NetworkPolicySpec, type PeerSpec } from "../../../../lib/network-policy";
+import { networkPolicySpec, type NetworkPolicySpec, type PeerSpec } from "../../../../stacks/building-blocks/network-policy";
 import { collectorPodLabels, victoriaLogsPodLabels } from "../../../../stacks/observability/logging/names";
 import { podLabels } from "../../../../stacks/observability/metrics/names";
 import { loggingNetworkPolicies, type LoggingPolicyInput } from "../../../../stacks/observability/logging/network-policies";

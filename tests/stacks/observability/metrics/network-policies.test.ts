@@ -1,4 +1,4 @@
-import { networkPolicySpec, type PolicyDefinition } from "../../../../lib/network-policy";
+import { networkPolicySpec, type PolicyDefinition } from "../../../../stacks/building-blocks/network-policy";
 import { loggingNetworkPolicies } from "../../../../stacks/observability/logging/network-policies";
 import { victoriaLogsPodLabels } from "../../../../stacks/observability/logging/names";
 import { podLabels } from "../../../../stacks/observability/metrics/names";

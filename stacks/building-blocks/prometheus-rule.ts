@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { isPrometheusDuration } from "./quantity";
+import { isPrometheusDuration } from "../../lib/quantity";
 
 /**
  * Alerts as typed data. A stack writes its rule groups once; the same objects become the
