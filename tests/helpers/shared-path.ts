@@ -13,8 +13,8 @@ import path from "node:path";
  */
 export function sharedDir(...segments: string[]): string {
   const fromEnv = process.env.HOME_PLATFORM_SHARED;
-  // lib/ sits at the repo root, so the repo root is one level up and `shared` sits beside it.
-  const base = fromEnv ? path.resolve(fromEnv) : path.resolve(__dirname, "..", "..", "shared");
+  // This file is tests/helpers/, so the repo root is two levels up and `shared` sits beside it.
+  const base = fromEnv ? path.resolve(fromEnv) : path.resolve(__dirname, "..", "..", "..", "shared");
   if (!isDirectory(base)) {
     throw new Error(
       `shared reference folder not found at ${base}: set HOME_PLATFORM_SHARED or place shared/ beside the clone`,
