@@ -4,7 +4,7 @@ import { cpuToMillis, memoryToMiB } from "../../../lib/quantity";
 import { findResource, unwrapSecrets } from "../../helpers";
 import { fakeSecretsBundle } from "./helpers/fake-secrets";
 import { renderCluster } from "./helpers/render";
-import { stackConfig } from "./helpers/stack-config";
+import { stackConfig } from "../../helpers/stack-config";
 
 /**
  * Issue 9 item 8: what Talos v1.13.9 and its Proxmox guide expect, written down from the sources
