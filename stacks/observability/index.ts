@@ -4,12 +4,14 @@ import type { ObservabilityConfig } from "../../config/schema";
 import type { WorkloadRequest } from "../../lib/capacity";
 import { deployObservabilityAlerts } from "./alerts";
 import { deployLogging, type SyslogEndpoint } from "./logging";
-import { victoriaLogsUrlFor } from "./logging/names";
 import { deployMetrics, type DatasourceUrls } from "./metrics";
 import type { MetricsSecretsArgs } from "./metrics/secrets";
+import { victoriaLogsUrlFor } from "./public";
 
 export type { DatasourceUrls } from "./metrics";
 export type { SyslogEndpoint } from "./logging";
+/** The stack's public surface: what other stacks may use (see public.ts). */
+export * from "./public";
 
 /**
  * `thanosBucket` (MinIO endpoint/region from config, bucket from S3Buckets, keys from SOPS),

@@ -9,7 +9,8 @@ import { privilegedReasons } from "../../lib/pod-security";
 import { charts } from "../../versions";
 import { runnerNetworkPolicies } from "./network";
 import { registrationJobSpec, registrationPodLabels, registrationRoleRules, tokenKey } from "./registration";
-import { objectNames, releaseName, runnerValues } from "./values";
+import { objectNames, releaseName } from "./public";
+import { runnerValues } from "./values";
 
 export interface RunnersStackArgs {
   /** The validated `home-platform:runners` section. */

@@ -8,11 +8,16 @@ import { pinnedRelease } from "../building-blocks/helm-release";
 import { networkPolicySpec, purposeAnnotation } from "../building-blocks/network-policy";
 import { privilegedReasons } from "../../lib/pod-security";
 import { charts } from "../../versions";
+import { dashboardSidecarLabel } from "../observability";
 import { prometheusRuleName, securityAlertGroups } from "./alerts";
 import { eventQuery, securityDashboard } from "./dashboard";
 import { operatorNetworkPolicy, operatorPolicy } from "./network";
 import { tetragonValues, tetragonWorkloadRequests } from "./tetragon-values";
 import { tracingPolicies } from "./tracing-policies";
+import { dashboardConfigMapName, tetragonRelease } from "./public";
+
+/** The stack's public surface: what other stacks may use (see public.ts). */
+export * from "./public";
 
 export interface SecurityStackArgs {
   /** `home-platform:security`, validated. */
@@ -65,7 +70,7 @@ export class SecurityStack extends pulumi.ComponentResource {
 
     const release = pinnedRelease(
       `${name}-tetragon`,
-      { releaseName: "tetragon", namespace: namespace.name, pin: charts.tetragon, values: tetragonValues({ config }) },
+      { releaseName: tetragonRelease, namespace: namespace.name, pin: charts.tetragon, values: tetragonValues({ config }) },
       { parent: this, dependsOn: afterUpstream(namespace) },
     );
 
@@ -105,7 +110,7 @@ export class SecurityStack extends pulumi.ComponentResource {
     new k8s.core.v1.ConfigMap(
       `${name}-dashboard`,
       {
-        metadata: { name: "tetragon-security-dashboard", namespace: args.monitoringNamespace, labels: { grafana_dashboard: "1" } },
+        metadata: { name: dashboardConfigMapName, namespace: args.monitoringNamespace, labels: { [dashboardSidecarLabel.key]: dashboardSidecarLabel.value } },
         data: {
           "tetragon-security.json": pulumi
             .output(args.logsNamespace)

@@ -1,17 +1,12 @@
 import { apiServerPorts, cidr, pods, tcp, type PolicyDefinition } from "../building-blocks/network-policy";
-import { podLabels as monitoringPodLabels } from "../observability/metrics/names";
+import { monitoringPodLabels } from "../observability";
+import { metricsPorts, operatorPodLabels } from "./public";
 
 /**
  * Flows in the Tetragon namespace beyond default-deny and DNS. The agent DaemonSet runs on the
  * host network (the chart's default, needed for process visibility), where NetworkPolicies do not
  * apply: Prometheus scrapes it on the nodes' port 2112. Only the operator is a normal pod.
  */
-
-/** Selector labels of the chart's operator Deployment (values.yaml `tetragonOperator.affinity`). */
-export const operatorPodLabels = { "app.kubernetes.io/name": "tetragon-operator" } as const;
-
-/** The chart's metrics ports (`tetragon.prometheus.port`, `tetragonOperator.prometheus.port`). */
-export const metricsPorts = { agent: 2112, operator: 2113 } as const;
 
 export interface SecurityPolicyInputs {
   /** Cluster ranges: the control-plane nodes and the `kubernetes` Service's address are among them. */

@@ -1,5 +1,5 @@
 import { allPods, cidr, outside, pods, tcp, type PolicyDefinition } from "../../building-blocks/network-policy";
-import { ports as loggingPorts, victoriaLogsPodLabels } from "../logging/names";
+import { victoriaLogs } from "../public";
 import { podLabels, ports } from "./names";
 
 /**
@@ -110,7 +110,7 @@ export function metricsNetworkPolicies(input: MetricsPolicyInput): PolicyDefinit
         { peers: [pods(podLabels.thanosQuery)], ports: tcp(ports.thanosHttp) },
         { peers: [pods(podLabels.prometheus)], ports: tcp(ports.prometheusWeb) },
         { peers: [pods(podLabels.alertmanager)], ports: tcp(ports.alertmanagerWeb) },
-        { peers: [pods(victoriaLogsPodLabels, input.logsNamespace)], ports: tcp(loggingPorts.victoriaLogsHttp) },
+        { peers: [pods(victoriaLogs.podLabels, input.logsNamespace)], ports: tcp(victoriaLogs.httpPort) },
         apiserver,
         https,
       ],

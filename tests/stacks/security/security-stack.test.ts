@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { evaluatePolicies } from "../../../policy/evaluate";
+import { dashboardSidecarLabel } from "../../../stacks/observability";
 import { SecurityStack } from "../../../stacks/security";
 import { defaultPrivilegedNamespaces } from "../../../policy/rules/pod-security";
 import { prometheusRuleName } from "../../../stacks/security/alerts";
@@ -91,9 +92,10 @@ describe("SecurityStack", () => {
     expect(exprs.SensitiveFileAccessed).not.toContain("forgejo-runners");
   });
 
-  it("ships the dashboard as a sidecar-labelled ConfigMap in the monitoring namespace", () => {
+  it("ships the dashboard as a ConfigMap in the monitoring namespace, labelled as the observability surface says", () => {
+    // tests/stacks/public-surfaces.test.ts checks, on the whole plan, that Grafana's values select this label.
     const dashboard = plain(findResource(resources, "kubernetes:core/v1:ConfigMap", "security-dashboard"));
-    expect(dashboard.metadata).toMatchObject({ namespace: "monitoring", labels: { grafana_dashboard: "1" } });
+    expect(dashboard.metadata).toMatchObject({ namespace: "monitoring", labels: { [dashboardSidecarLabel.key]: dashboardSidecarLabel.value } });
     const files = Object.values(dashboard.data as Record<string, string>);
     expect(files).toHaveLength(1);
     expect(JSON.parse(files[0])).toEqual(JSON.parse(JSON.stringify(securityDashboard({ tetragonNamespace: config.namespace, logsNamespace: "logging" }))));

@@ -6,7 +6,7 @@ import { observabilityAlertGroups } from "../../../../stacks/observability/alert
 import { runbookDocument } from "../../../../stacks/observability/alerts/runbooks";
 import { sidecarContainer, thanosJobs, thanosThresholds } from "../../../../stacks/observability/alerts/thanos";
 import { victoriaLogsThresholds } from "../../../../stacks/observability/alerts/victoria-logs";
-import { victoriaLogsJob } from "../../../../stacks/observability/logging/names";
+import { victoriaLogsJob } from "../../../../stacks/observability/public";
 import { promtoolCheckRules, promtoolTestRules, type InputSeries, type RuleTest } from "../../../helpers/promtool";
 
 /**

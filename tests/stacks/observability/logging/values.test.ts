@@ -1,4 +1,5 @@
-import { ports, victoriaLogsUrlFor } from "../../../../stacks/observability/logging/names";
+import { ports } from "../../../../stacks/observability/logging/names";
+import { victoriaLogsUrlFor } from "../../../../stacks/observability/public";
 import {
   collectorValues,
   defaultCollectorStreamFields,
