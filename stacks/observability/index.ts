@@ -25,7 +25,7 @@ export interface ObservabilityStackArgs extends Pick<MetricsSecretsArgs, "thanos
   /** Node network: kubelets and node-exporter are scraped there, the API server and browsers live there. */
   readonly nodeCidr: string;
   /** Pod and service ranges (cluster.network.podCidr/serviceCidr): in-cluster, never "the internet". */
-  readonly clusterCidrs: readonly string[];
+  readonly podAndServiceCidrs: readonly string[];
 }
 
 /**
@@ -56,6 +56,9 @@ export class ObservabilityStack extends pulumi.ComponentResource {
   constructor(name: string, args: ObservabilityStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("home-platform:observability:ObservabilityStack", name, {}, opts);
     const { config } = args;
+    // Each half gets the part of the section it reads.
+    const { victoriaLogs, ...metricsConfig } = config;
+    const loggingConfig = { logsNamespace: config.logsNamespace, storageClass: config.storageClass, victoriaLogs };
 
     // Prometheus, Alertmanager, the Thanos store gateway and compactor keep their data in PVCs here.
     const monitoring = new PlatformNamespace(
@@ -68,10 +71,10 @@ export class ObservabilityStack extends pulumi.ComponentResource {
     const metrics = deployMetrics(
       `${name}-metrics`,
       {
-        config,
+        config: metricsConfig,
         timezone: args.timezone,
         nodeCidr: args.nodeCidr,
-        clusterCidrs: args.clusterCidrs,
+        podAndServiceCidrs: args.podAndServiceCidrs,
         namespace: monitoring.name,
         thanosBucket: args.thanosBucket,
         discordWebhookUrl: args.discordWebhookUrl,
@@ -85,7 +88,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
     const logging = deployLogging(
       `${name}-logging`,
       {
-        config,
+        config: loggingConfig,
         timezone: args.timezone,
         nodeCidr: args.nodeCidr,
         monitoringNamespace: config.namespace,

@@ -26,7 +26,7 @@ export interface SecurityStackArgs {
    * Every cluster range: the node network and the pod and service CIDRs. Connections there are
    * not "egress" for the network-egress policy, and the operator reaches the API server there.
    */
-  readonly clusterCidrs: readonly string[];
+  readonly nodePodAndServiceCidrs: readonly string[];
   /** Namespace of Prometheus and Grafana: the dashboard ConfigMap goes there, Prometheus scrapes from there. */
   readonly monitoringNamespace: pulumi.Input<string>;
   /** Namespace of the log collector and VictoriaLogs, named in the dashboard for whoever debugs it. */
@@ -81,13 +81,13 @@ export class SecurityStack extends pulumi.ComponentResource {
         // Prometheus' namespace is an Output of the observability stack; only the spec waits for it.
         spec: pulumi
           .output(args.monitoringNamespace)
-          .apply((monitoringNamespace) => networkPolicySpec(operatorNetworkPolicy({ clusterCidrs: args.clusterCidrs, monitoringNamespace }))),
+          .apply((monitoringNamespace) => networkPolicySpec(operatorNetworkPolicy({ nodePodAndServiceCidrs: args.nodePodAndServiceCidrs, monitoringNamespace }))),
       },
       { parent: this, dependsOn: [namespace] },
     );
 
     const policies = tracingPolicies({
-      clusterCidrs: args.clusterCidrs,
+      nodePodAndServiceCidrs: args.nodePodAndServiceCidrs,
       trustedCidrs: config.trustedCidrs,
       sensitivePorts: config.sensitivePorts,
       enforce: config.tetragon.enforce,

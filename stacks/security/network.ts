@@ -9,8 +9,8 @@ import { metricsPorts, operatorPodLabels } from "./public";
  */
 
 export interface SecurityPolicyInputs {
-  /** Cluster ranges: the control-plane nodes and the `kubernetes` Service's address are among them. */
-  readonly clusterCidrs: readonly string[];
+  /** The node network and the pod and service CIDRs: the control-plane nodes and the `kubernetes` Service's address are among them. */
+  readonly nodePodAndServiceCidrs: readonly string[];
   /** Namespace of Prometheus, which scrapes the operator. */
   readonly monitoringNamespace: string;
 }
@@ -26,6 +26,6 @@ export function operatorNetworkPolicy(inputs: SecurityPolicyInputs): PolicyDefin
     ...operatorPolicy,
     podSelector: operatorPodLabels,
     ingress: [{ peers: [pods(monitoringPodLabels.prometheus, inputs.monitoringNamespace)], ports: tcp(metricsPorts.operator) }],
-    egress: [{ peers: inputs.clusterCidrs.map((block) => cidr(block)), ports: tcp(...apiServerPorts) }],
+    egress: [{ peers: inputs.nodePodAndServiceCidrs.map((block) => cidr(block)), ports: tcp(...apiServerPorts) }],
   };
 }

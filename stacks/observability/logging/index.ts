@@ -24,9 +24,11 @@ export type { SyslogEndpoint } from "./syslog";
  * Layout: VictoriaLogs runs in `logsNamespace` under `restricted`; the collector, which needs
  * hostPath access to the nodes' logs, runs alone in a `privileged` namespace next to it.
  */
+/** The part of `home-platform:observability` the logging half reads. */
+export type LoggingConfig = Pick<ObservabilityConfig, "logsNamespace" | "storageClass" | "victoriaLogs">;
+
 export interface LoggingArgs {
-  /** The observability section of stack config (`logsNamespace`, `storageClass`, `victoriaLogs`). */
-  config: ObservabilityConfig;
+  config: LoggingConfig;
   /** IANA zone RFC3164 syslog timestamps are read in (they carry none). */
   timezone: string;
   /** Node network: devices sending syslog live there, and so does kube-apiserver. */

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ObservabilityConfig } from "../../../config/schema";
+import type { MetricsConfig } from "./index";
 import { grafanaPlugins } from "../../../versions";
 import { dashboardSidecarLabel, datasourceUids, serviceHost } from "../public";
 import { secretKeys, secretNames, services } from "./names";
@@ -83,7 +84,7 @@ export function grafanaDatasources(urls: DatasourceUrls<pulumi.Input<string>>): 
 }
 
 export interface GrafanaValuesInput {
-  readonly config: ObservabilityConfig;
+  readonly config: MetricsConfig;
   readonly namespace: string;
   readonly timezone: string;
   readonly victoriaLogsUrl: pulumi.Input<string>;

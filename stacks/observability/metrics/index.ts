@@ -21,13 +21,16 @@ import { privilegedReasons } from "../../../lib/pod-security";
 
 export type { DatasourceUrls } from "./grafana";
 
+/** The part of `home-platform:observability` the metrics half reads: everything but the logs' own settings. */
+export type MetricsConfig = Omit<ObservabilityConfig, "victoriaLogs">;
+
 export interface MetricsArgs extends Omit<MetricsSecretsArgs, "namespace"> {
-  readonly config: ObservabilityConfig;
+  readonly config: MetricsConfig;
   /** IANA zone for dashboards. */
   readonly timezone: string;
   readonly nodeCidr: string;
   /** Pod and service ranges: never "the internet" for the S3, Discord and grafana.com (plugin) allows. */
-  readonly clusterCidrs: readonly string[];
+  readonly podAndServiceCidrs: readonly string[];
   /** The monitoring namespace's name as an Output of the namespace resource (orders creation after it). */
   readonly namespace: pulumi.Output<string>;
   /** VictoriaLogs query URL, from the logs half. */
@@ -68,7 +71,7 @@ export function deployMetrics(name: string, args: MetricsArgs, parent: pulumi.Re
     metricsNetworkPolicies({
       nodeCidr: args.nodeCidr,
       logsNamespace: config.logsNamespace,
-      clusterCidrs: args.clusterCidrs,
+      podAndServiceCidrs: args.podAndServiceCidrs,
       s3Port: s3Port(args.thanosBucket.endpoint),
       scrapeControlPlane: config.prometheus.scrapeControlPlane,
       grafanaIngressNamespace: config.grafana.ingressNamespace,

@@ -61,7 +61,7 @@ beforeAll(async () => {
         config: defaultConfig,
         timezone,
         nodeCidr,
-        clusterCidrs: podAndServiceCidrs,
+        podAndServiceCidrs: podAndServiceCidrs,
         thanosBucket: {
           endpoint,
           region: "us-east-1",
@@ -133,7 +133,7 @@ describe("ObservabilityStack", () => {
     const expected = metricsNetworkPolicies({
       nodeCidr,
       logsNamespace: "logging",
-      clusterCidrs: podAndServiceCidrs,
+      podAndServiceCidrs: podAndServiceCidrs,
       s3Port: 443,
       scrapeControlPlane: false,
     });
@@ -207,12 +207,18 @@ describe("ObservabilityStack", () => {
     for (const r of kubernetes) expect([r.name, r.provider]).toEqual([r.name, provider]);
   });
 
-  test("the logs half gets the config and the monitoring namespace; its outputs come out of the stack", async () => {
+  test("the logs half gets its part of the config and the monitoring namespace; its outputs come out of the stack", async () => {
     const { deployLogging } = jest.requireMock("../../../stacks/observability/logging") as { deployLogging: jest.Mock };
     expect(deployLogging).toHaveBeenCalledTimes(1);
     const [, args, parent] = deployLogging.mock.calls[0];
     expect(parent).toBe(stack);
-    expect([args.config, args.timezone, args.nodeCidr]).toEqual([defaultConfig, timezone, nodeCidr]);
+    expect([args.timezone, args.nodeCidr]).toEqual([timezone, nodeCidr]);
+    // Only the keys the logging half reads, not the whole section.
+    expect(args.config).toStrictEqual({
+      logsNamespace: defaultConfig.logsNamespace,
+      storageClass: defaultConfig.storageClass,
+      victoriaLogs: defaultConfig.victoriaLogs,
+    });
     expect(args.monitoringNamespace).toBe("monitoring");
     expect(await valueOf(stack.logsNamespace)).toBe(loggingStub.namespace);
     expect(await valueOf(stack.syslogEndpoint)).toEqual(loggingStub.syslogEndpoint);

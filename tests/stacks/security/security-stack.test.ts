@@ -28,7 +28,7 @@ beforeAll(async () => {
       "security",
       {
         config,
-        clusterCidrs: homeClusterCidrs,
+        nodePodAndServiceCidrs: homeClusterCidrs,
         monitoringNamespace: pulumi.output("monitoring"),
         logsNamespace: pulumi.output("logging"),
         ciNamespaces: ["forgejo-runners"],
