@@ -2,7 +2,7 @@ import { prometheusRule, rulesFile, serialiseGroups, type AlertRule, type RuleGr
 import { unwrapSecrets, withMocks, type CapturedResource } from "../../helpers";
 import { crdErrors } from "../../helpers/crd-schema";
 import { promtoolCheckRules } from "../../helpers/promtool";
-import { testParent } from "../observability/logging/support/parent";
+import { testParent } from "../../helpers/parent";
 
 /** stacks/building-blocks/prometheus-rule.ts (shared by the observability and security stacks): its checks, its output, and the PrometheusRule it registers. */
 

@@ -3,7 +3,7 @@ import { rulesFile } from "../../../../stacks/building-blocks/prometheus-rule";
 import * as alerts from "../../../../stacks/observability/alerts";
 import { ancestorsOf, unwrapSecrets, withMocks, type CapturedResource } from "../../../helpers";
 import { crdErrors } from "../../../helpers/crd-schema";
-import { testParent, testParentUrns } from "../logging/support/parent";
+import { testParent, testParentUrns } from "../../../helpers/parent";
 
 let resources: CapturedResource[];
 let ours: CapturedResource[];

@@ -5,8 +5,8 @@ import * as values from "../../../../stacks/observability/logging/values";
 import { charts } from "../../../../versions";
 import { ancestorsOf, unwrapSecrets, valueOf, withMocks, type CapturedResource } from "../../../helpers";
 import { crdErrors } from "../../../helpers/crd-schema";
-import { stackConfig } from "./support/config";
-import { testParent, testParentUrns } from "./support/parent";
+import { stackConfig } from "../../../helpers/stack-config";
+import { testParent, testParentUrns } from "../../../helpers/parent";
 
 /** Inputs as the API server would receive them: plain JSON, secrets unwrapped. */
 const inputs = (r: CapturedResource) => unwrapSecrets(r.inputs) as Record<string, any>;

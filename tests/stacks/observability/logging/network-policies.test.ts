@@ -4,7 +4,7 @@ import { collectorPodLabels, victoriaLogsPodLabels } from "../../../../stacks/ob
 import { podLabels } from "../../../../stacks/observability/metrics/names";
 import { loggingNetworkPolicies, type LoggingPolicyInput } from "../../../../stacks/observability/logging/network-policies";
 import type { SyslogExposure } from "../../../../stacks/observability/logging/syslog";
-import { stackConfig } from "./support/config";
+import { stackConfig } from "../../../helpers/stack-config";
 
 /**
  * The policies are checked by what they allow, not by their shape: a tiny evaluator applies

@@ -9,7 +9,7 @@ import {
 } from "../../../../stacks/observability/logging/values";
 import { charts } from "../../../../versions";
 import { chartDefaults, chartDirFor, helmMerge, undeclaredValueKeys } from "../../../helpers/chart-values";
-import { stackConfig } from "./support/config";
+import { stackConfig } from "../../../helpers/stack-config";
 
 const home = stackConfig("home");
 const lab = stackConfig("lab");
