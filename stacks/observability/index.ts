@@ -68,12 +68,13 @@ export class ObservabilityStack extends pulumi.ComponentResource {
     );
     this.namespace = monitoring.name;
 
+    const { timezone, nodeCidr } = args;
     const metrics = deployMetrics(
       `${name}-metrics`,
       {
         config: metricsConfig,
-        timezone: args.timezone,
-        nodeCidr: args.nodeCidr,
+        timezone,
+        nodeCidr,
         podAndServiceCidrs: args.podAndServiceCidrs,
         namespace: monitoring.name,
         thanosBucket: args.thanosBucket,
@@ -87,13 +88,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
     // The logging charts ship a ServiceMonitor/PodMonitor: they wait for the monitoring CRDs.
     const logging = deployLogging(
       `${name}-logging`,
-      {
-        config: loggingConfig,
-        timezone: args.timezone,
-        nodeCidr: args.nodeCidr,
-        monitoringNamespace: config.namespace,
-        monitoringCrds: metrics.monitoringCrds,
-      },
+      { config: loggingConfig, timezone, nodeCidr, monitoringNamespace: config.namespace, monitoringCrds: metrics.monitoringCrds },
       this,
     );
 

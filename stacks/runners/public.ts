@@ -4,9 +4,6 @@
  * internal; other stacks import these from "../runners".
  */
 
-/** Helm release name; with `fullnameOverride` also the prefix of every object the chart creates. */
-export const releaseName = "forgejo-runner";
-
 /** Names of the objects this stack creates next to the chart's, fixed so policies can refer to them. */
 export const objectNames = {
   /** Holds the token the forge issued for registering (from SOPS). */
@@ -19,3 +16,6 @@ export const objectNames = {
   registrationServiceAccount: "forgejo-runner-registration",
   registrationJob: "forgejo-runner-registration",
 } as const;
+
+/** Helm release name; with `fullnameOverride` also the prefix of every object the chart creates. */
+export const releaseName = "forgejo-runner";
