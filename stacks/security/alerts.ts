@@ -1,5 +1,5 @@
 import type { SecurityConfig } from "../../config/schema";
-import type { AlertRule, RuleGroup } from "../../lib/alerting";
+import type { AlertRule, RuleGroup } from "../building-blocks/prometheus-rule";
 import { policyNames } from "./tracing-policies";
 
 /**

@@ -1,5 +1,5 @@
 import { grafanaPlugins } from "../../versions";
-import { datasourceUids } from "../observability/metrics/grafana";
+import { datasourceUids } from "../observability";
 import { policyNames } from "./tracing-policies";
 import { droppedEventRates } from "./alerts";
 

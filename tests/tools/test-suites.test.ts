@@ -13,7 +13,7 @@ const { conformance } = require("../suites.js") as { conformance: readonly strin
 
 /** Modules that read material from outside the repository, and the exports that do ("*": all). */
 const materialSources: Record<string, readonly string[] | "*"> = {
-  "lib/shared-path": "*",
+  "tools/shared-path": "*",
   "tests/helpers/chart-values": "*",
   "tests/helpers/crd-schema": "*",
   "tests/helpers/promtool": "*",

@@ -4,8 +4,8 @@ import { exportContainer } from "../../../stacks/security/dashboard";
 import { policyNames } from "../../../stacks/security/tracing-policies";
 import { collectorValuesOf, dashboardLogsQueriesOf, type DashboardLogsQuery } from "../../../tools/local/plan-parts";
 import { logsqlQuery, logsqlStats, startCollector, type CollectorRun } from "../../../tools/local/victoria-logs";
-import { stackConfig } from "../../stacks/observability/logging/support/config";
-import { toolPath } from "../helpers/tools";
+import { stackConfig } from "../../helpers/stack-config";
+import { toolPath } from "../../../tools/toolchain/paths";
 import { eventually, startHarness, type VictoriaLogsHarness } from "./harness";
 import { agentLogLines, exportedEvents, type Fixture } from "./tetragon-events";
 

@@ -1,5 +1,5 @@
 import type { SecurityConfig } from "../../../config/schema/security";
-import { rulesFile, type AlertRule } from "../../../lib/alerting";
+import { rulesFile, type AlertRule } from "../../../stacks/building-blocks/prometheus-rule";
 import { securityAlertGroups } from "../../../stacks/security/alerts";
 import { policyNames } from "../../../stacks/security/tracing-policies";
 import { promtoolCheckRules, promtoolTestRules, type AlertTestCase, type ExpectedAlert, type InputSeries } from "../../helpers/promtool";
