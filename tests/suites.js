@@ -3,7 +3,8 @@
  * clone and `npm ci`. The conformance suite checks our output against material from outside the
  * repository: the pinned charts' values.yaml, CRD and Talos schemas and the sops test vectors (the
  * reference folder, HOME_PLATFORM_SHARED or ../shared), and the upstream checkers promtool, amtool
- * and yamllint (Debian packages prometheus, prometheus-alertmanager, yamllint).
+ * (PROMTOOL/AMTOOL: the toolchain's pinned builds in .ci/run; else Debian's prometheus and
+ * prometheus-alertmanager) and yamllint (Debian package yamllint).
  *
  * A test file that reads any of that belongs in `conformance` below; tests/tools/test-suites.test.ts
  * fails when one is missing, and the unit suite cannot see the reference folder (tests/unit-setup.ts).

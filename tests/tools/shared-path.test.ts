@@ -1,4 +1,4 @@
-/** tests/helpers/shared-path.ts: where tests find the shared reference folder. */
+/** tools/shared-path.ts: where tests, the live helpers and the bench find the shared reference folder. */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
