@@ -31,6 +31,7 @@ export = async function main() {
   const k8s = { provider: cluster.kubernetesProvider };
   const { network } = config.cluster;
   const podAndServiceCidrs = [network.podCidr, network.serviceCidr];
+  const nodePodAndServiceCidrs = [network.cidr, ...podAndServiceCidrs];
 
   const observability = new ObservabilityStack(
     "observability",
@@ -38,7 +39,7 @@ export = async function main() {
       config: config.observability,
       timezone: config.timezone,
       nodeCidr: network.cidr,
-      clusterCidrs: podAndServiceCidrs,
+      podAndServiceCidrs,
       thanosBucket: {
         endpoint: config.s3.endpoint,
         region: config.s3.region,
@@ -57,7 +58,7 @@ export = async function main() {
     {
       config: config.security,
       // tcp_connect sees ClusterIPs before translation: services count as inside too.
-      clusterCidrs: [network.cidr, ...podAndServiceCidrs],
+      nodePodAndServiceCidrs,
       monitoringNamespace: observability.namespace,
       logsNamespace: observability.logsNamespace,
       // CI jobs run test binaries from /tmp and use sudo; their events are still in VictoriaLogs.
@@ -73,7 +74,7 @@ export = async function main() {
         {
           config: config.runners,
           registrationToken: secrets.runners.registrationToken,
-          clusterCidrs: [network.cidr, ...podAndServiceCidrs],
+          nodePodAndServiceCidrs,
         },
         k8s,
       )

@@ -89,6 +89,16 @@ export function commandTimeout(retry: Retry, slackMinutes: number): string {
 /** Options every command shares: see the header for what each one does in pulumi-command 1.x. */
 const commandDefaults = { logging: "stderr", addPreviousOutputInEnv: false } as const;
 
+/** A command that runs one script (no update or delete step) with its environment. */
+function scriptCommand(
+  name: string,
+  create: string,
+  environment: Record<string, pulumi.Input<string>>,
+  opts: pulumi.CustomResourceOptions,
+): local.Command {
+  return new local.Command(name, { ...commandDefaults, interpreter, create, environment }, opts);
+}
+
 function environment(
   args: TalosCommandsArgs,
   node: string,
@@ -145,16 +155,11 @@ export function createTalosCommands(name: string, args: TalosCommandsArgs, paren
       .join(","),
   };
   const bootstrapTimeout = commandTimeout(bootstrapRetry, 5);
-  const bootstrap = new local.Command(
-    `${name}-bootstrap`,
-    {
-      ...commandDefaults,
-      interpreter,
-      create: bootstrapScript,
-      environment: bootstrapEnvironment,
-    },
-    { parent, dependsOn: controlPlaneApplies, customTimeouts: { create: bootstrapTimeout, update: bootstrapTimeout } },
-  );
+  const bootstrap = scriptCommand(`${name}-bootstrap`, bootstrapScript, bootstrapEnvironment, {
+    parent,
+    dependsOn: controlPlaneApplies,
+    customTimeouts: { create: bootstrapTimeout, update: bootstrapTimeout },
+  });
 
   const healthEnvironment: Record<keyof HealthEnvironment, pulumi.Input<string>> = {
     ...bootstrapEnvironment,
@@ -164,20 +169,11 @@ export function createTalosCommands(name: string, args: TalosCommandsArgs, paren
       .join(","),
     TALOS_HEALTH_TIMEOUT: `${args.healthTimeoutMinutes}m`,
   };
-  const health = new local.Command(
-    `${name}-health`,
-    {
-      ...commandDefaults,
-      interpreter,
-      create: healthScript,
-      environment: healthEnvironment,
-    },
-    {
-      parent,
-      dependsOn: [bootstrap, ...Object.values(applies)],
-      // talosctl gives up after --wait-timeout; this only catches a hung process.
-      customTimeouts: { create: `${args.healthTimeoutMinutes + 10}m`, update: `${args.healthTimeoutMinutes + 10}m` },
-    },
-  );
+  const health = scriptCommand(`${name}-health`, healthScript, healthEnvironment, {
+    parent,
+    dependsOn: [bootstrap, ...Object.values(applies)],
+    // talosctl gives up after --wait-timeout; this only catches a hung process.
+    customTimeouts: { create: `${args.healthTimeoutMinutes + 10}m`, update: `${args.healthTimeoutMinutes + 10}m` },
+  });
   return { applies, bootstrap, health };
 }

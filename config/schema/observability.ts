@@ -1,12 +1,11 @@
 import { z } from "zod";
 import { cidrv4, dnsLabel, duration, expected, ipv4, resourcesWithDefault, storageSize } from "./primitives";
+import { retentionToHours } from "../../lib/quantity";
 
 /** VictoriaLogs refuses to start with a retention under a day. Malformed values are `duration`'s to report. */
 function atLeastOneDay(value: string): boolean {
-  const match = /^(\d+)(s|m|h|d|w|y)$/.exec(value);
-  if (!match) return true;
-  const hoursPerUnit: Record<string, number> = { s: 1 / 3600, m: 1 / 60, h: 1, d: 24, w: 168, y: 8760 };
-  return Number(match[1]) * hoursPerUnit[match[2]] >= 24;
+  const hours = retentionToHours(value);
+  return hours === undefined || hours >= 24;
 }
 
 /** Syslog exposure: a TCPRoute/UDPRoute pair on an existing Gateway, or a LoadBalancer Service. */
@@ -78,7 +77,7 @@ export const observabilitySchema = z.strictObject({
     .strictObject({
       volumeSize: storageSize.default("1Gi"),
       // Measured by `npm run bench` (tools/bench/alertmanager.ts, 2026-12, Alertmanager v0.34.0
-      // with our config, 300 firing alerts re-sent every 15 s for 60 s): peak RSS 38-42 MiB.
+      // with our route, 300 firing alerts re-sent every 15 s for 60 s): peak RSS 38-43 MiB.
       // 64Mi is 1.5x that; the 128Mi limit leaves room for silences and a long alert storm.
       resources: resourcesWithDefault("20m", "64Mi", "128Mi"),
     })

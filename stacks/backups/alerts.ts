@@ -1,4 +1,4 @@
-import type { AlertRule, RuleGroup } from "../../lib/alerting";
+import type { AlertRule, RuleGroup } from "../building-blocks/prometheus-rule";
 import { etcdCronJob } from "./names";
 
 /**

@@ -1,4 +1,4 @@
-import { datasourceUids } from "../observability/metrics/grafana";
+import { datasourceUids } from "../observability";
 import { freshnessHours } from "./alerts";
 import { etcdCronJob } from "./names";
 

@@ -2,36 +2,23 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformNamespace } from "../../components/platform-namespace";
 import type { BackupsConfig } from "../../config/schema";
-import { prometheusRule } from "../../lib/alerting";
+import { prometheusRule } from "../building-blocks/prometheus-rule";
 import type { WorkloadRequest } from "../../lib/capacity";
-import { pinnedRelease } from "../../lib/helm";
-import { createNetworkPolicies } from "../../lib/network-policy";
-import { privilegedReasons } from "../../policy/rules/pod-security";
+import { pinnedRelease } from "../building-blocks/helm-release";
+import { createNetworkPolicies } from "../building-blocks/network-policy";
+import { privilegedReasons } from "../../lib/pod-security";
 import { charts } from "../../versions";
-import { dashboardSidecarLabel } from "../observability/metrics/names";
-import { s3Port } from "../observability/metrics/objstore";
+import { dashboardSidecarLabel, s3Port } from "../observability";
 import { backupAlertGroups } from "./alerts";
 import { backupDashboard } from "./dashboard";
 import { etcdSnapshotCronJob, etcdWorkloadRequests, talosApiServiceAccount } from "./etcd-snapshots";
-import { dashboardConfigMap, etcdBackupRole, etcdCredentials, prometheusRuleName, veleroCredentials, veleroRelease } from "./names";
+import { dashboardConfigMap, etcdCredentials, prometheusRuleName, veleroCredentials, veleroRelease } from "./names";
 import { etcdNetworkPolicies, veleroNetworkPolicies, type BackupPolicyInputs } from "./network-policies";
 import { backupStorageLocation, veleroSchedule } from "./velero-objects";
 import { awsCredentialsFile, veleroValues, veleroWorkloadRequests } from "./velero-values";
 
-/** What the Talos machine config must allow for the etcd snapshots (control planes only). */
-export interface TalosApiAccess {
-  readonly roles: readonly string[];
-  readonly namespaces: readonly string[];
-}
-
-/**
- * The Talos API access the backups need, from config alone, so the cluster (created before this
- * stack) can carry it in its machine config. Undefined when etcd snapshots are off.
- */
-export function talosApiAccessFor(config: BackupsConfig): TalosApiAccess | undefined {
-  if (!config.enabled || !config.etcd.enabled) return undefined;
-  return { roles: [etcdBackupRole], namespaces: [config.etcd.namespace] };
-}
+/** The stack's public surface: what other stacks and the cluster may use (see public.ts). */
+export * from "./public";
 
 export interface BackupsStackArgs {
   /** `home-platform:backups`, validated and enabled. */

@@ -1,5 +1,5 @@
-import { apiServerPorts, cidr, outside, pods, tcp, type FlowRule, type PolicyDefinition } from "../../lib/network-policy";
-import { podLabels as monitoringPodLabels } from "../observability/metrics/names";
+import { apiServerPorts, cidr, outside, pods, tcp, type FlowRule, type PolicyDefinition } from "../building-blocks/network-policy";
+import { monitoringPodLabels } from "../observability";
 import { metricsPort, podLabels, talosApiPort } from "./names";
 
 /**

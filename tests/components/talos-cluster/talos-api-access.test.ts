@@ -2,7 +2,8 @@ import { nodeMachineConfig, type V1Alpha1Config } from "../../../components/talo
 import { toYamlDocuments } from "../../../components/talos-cluster/serialize";
 import { talosApiAccessFor } from "../../../stacks/backups";
 import { fakeSecretsBundle } from "./helpers/fake-secrets";
-import { fixtureConfig, stackConfig } from "./helpers/stack-config";
+import { stackConfig } from "../../helpers/stack-config";
+import { fixtureConfig } from "./helpers/fixture-config";
 import { validateYamlDocuments } from "./helpers/talos-schema";
 
 /**

@@ -10,7 +10,7 @@ import { freePort } from "../../../tools/local/process";
 import { applyBucket, s3Client } from "../../../tools/local/s3-buckets";
 import { startS3, type LocalS3 } from "../../../tools/local/seaweedfs";
 import { runStackPlan, unwrapSecrets, type CapturedResource } from "../../helpers";
-import { toolPath } from "../helpers/tools";
+import { toolPath } from "../../../tools/toolchain/paths";
 
 /**
  * The backups' S3 settings against a real S3 server (SeaweedFS, pinned build, standing in for

@@ -13,11 +13,12 @@ import * as YAML from "yaml";
 import { kubeconfigDocument, talosconfigDocument } from "../../../components/talos-cluster/client-config";
 import { nodeMachineConfig } from "../../../components/talos-cluster/machine-config";
 import { toYamlDocuments } from "../../../components/talos-cluster/serialize";
-import { fixtureConfig, stackConfig } from "../../components/talos-cluster/helpers/stack-config";
+import { stackConfig } from "../../helpers/stack-config";
+import { fixtureConfig } from "../../components/talos-cluster/helpers/fixture-config";
 import { valueOf } from "../../helpers";
 import * as pulumi from "@pulumi/pulumi";
 import { talosApiAccessFor } from "../../../stacks/backups";
-import { toolPath } from "../helpers/tools";
+import { toolPath } from "../../../tools/toolchain/paths";
 import { makeRealPki, type RealPki } from "./pki";
 
 const validator = () => toolPath("talos-machinery", "talos-validate");

@@ -1,4 +1,4 @@
-import { rulesFile, type AlertRule } from "../../../lib/alerting";
+import { rulesFile, type AlertRule } from "../../../stacks/building-blocks/prometheus-rule";
 import { backupAlertGroups, freshnessHours } from "../../../stacks/backups/alerts";
 import { promtoolCheckRules, promtoolTestRules, type ExpectedAlert, type InputSeries } from "../../helpers/promtool";
 
