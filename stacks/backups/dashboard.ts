@@ -1,6 +1,7 @@
 import { datasourceUids } from "../observability";
 import { freshnessHours } from "./alerts";
 import { etcdCronJob } from "./names";
+import type { GrafanaDashboard, GridPos } from "../building-blocks/grafana-dashboard";
 
 /**
  * The "Backup freshness" Grafana dashboard: the age of the last successful backup per Velero
@@ -23,24 +24,14 @@ export interface FreshnessPanel {
   readonly type: "stat" | "timeseries";
   readonly title: string;
   readonly description: string;
-  readonly gridPos: { readonly x: number; readonly y: number; readonly w: number; readonly h: number };
+  readonly gridPos: GridPos;
   readonly datasource: typeof metrics;
   readonly targets: readonly FreshnessTarget[];
   readonly fieldConfig: { readonly defaults: Record<string, unknown>; readonly overrides: readonly unknown[] };
   readonly options?: Record<string, unknown>;
 }
 
-export interface BackupDashboard {
-  readonly uid: string;
-  readonly title: string;
-  readonly description: string;
-  readonly tags: readonly string[];
-  readonly schemaVersion: number;
-  readonly editable: boolean;
-  readonly time: { readonly from: string; readonly to: string };
-  readonly refresh: string;
-  readonly panels: readonly FreshnessPanel[];
-}
+export type BackupDashboard = GrafanaDashboard<FreshnessPanel>;
 
 /** Seconds since the last success: green under a day, orange near the alert, red past it. */
 const ageField = {

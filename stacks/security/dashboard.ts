@@ -2,6 +2,7 @@ import { grafanaPlugins } from "../../versions";
 import { datasourceUids } from "../observability";
 import { policyNames } from "./tracing-policies";
 import { droppedEventRates } from "./alerts";
+import type { GrafanaDashboard, GridPos } from "../building-blocks/grafana-dashboard";
 
 /**
  * The "Tetragon security events" Grafana dashboard, built from typed panels and serialised to
@@ -50,22 +51,12 @@ export interface Panel {
   readonly type: PanelType;
   readonly title: string;
   readonly description?: string;
-  readonly gridPos: { readonly x: number; readonly y: number; readonly w: number; readonly h: number };
+  readonly gridPos: GridPos;
   readonly datasource: DatasourceRef;
   readonly targets: readonly (LogsTarget | MetricsTarget)[];
 }
 
-export interface Dashboard {
-  readonly uid: string;
-  readonly title: string;
-  readonly description: string;
-  readonly tags: readonly string[];
-  readonly schemaVersion: number;
-  readonly editable: boolean;
-  readonly time: { readonly from: string; readonly to: string };
-  readonly refresh: string;
-  readonly panels: readonly Panel[];
-}
+export type Dashboard = GrafanaDashboard<Panel>;
 
 export interface DashboardInputs {
   /** Namespace Tetragon runs in: its pods' logs are the event stream. */
@@ -157,7 +148,6 @@ export function securityDashboard(inputs: DashboardInputs): Dashboard {
   };
 }
 
-type GridPos = Panel["gridPos"];
 
 function logsPanel(
   type: PanelType,
