@@ -1,6 +1,8 @@
 import { S3Buckets } from "./components/s3-buckets";
 import { TalosCluster } from "./components/talos-cluster";
 import { loadPlatform } from "./config/load";
+import { kubePrismPort } from "./components/talos-cluster/platform-defaults";
+import { FoundationsStack } from "./stacks/foundations";
 import { ObservabilityStack } from "./stacks/observability";
 import { RunnersStack } from "./stacks/runners";
 import { SecurityStack } from "./stacks/security";
@@ -17,6 +19,10 @@ export = async function main() {
     cluster: config.cluster,
     proxmox: config.proxmox,
     proxmoxApiToken: secrets.proxmox.apiToken,
+    foundations: {
+      cni: config.foundations.cni.enabled,
+      hostpathBase: config.foundations.storage.enabled ? config.foundations.storage.basePath : undefined,
+    },
   });
 
   const storage = new S3Buckets("object-storage", {
@@ -29,10 +35,31 @@ export = async function main() {
   const { network } = config.cluster;
   const podAndServiceCidrs = [network.podCidr, network.serviceCidr];
 
+  // VMs → configs → bootstrap → API → Cilium → nodes Ready (talosctl health) → storage and Gateway.
+  const foundations = new FoundationsStack(
+    "foundations",
+    {
+      config: config.foundations,
+      nodeCount: config.cluster.nodes.length,
+      apiCidrs: [network.cidr, ...podAndServiceCidrs],
+      kubePrismPort,
+      healthCheck: (after) => cluster.healthCheck(after),
+    },
+    k8s,
+  );
+  // Every stack waits for the foundations: volumes bind, LoadBalancer Services get addresses, routes have listeners.
+  const onFoundations = { ...k8s, dependsOn: [foundations] };
+  const gateway = foundations.gateway;
+  const grafana = {
+    ...config.observability.grafana,
+    hostname: gateway?.hostname ?? config.observability.grafana.hostname,
+    ingressNamespace: gateway?.hostname ? gateway.proxyNamespace : config.observability.grafana.ingressNamespace,
+  };
+
   const observability = new ObservabilityStack(
     "observability",
     {
-      config: config.observability,
+      config: { ...config.observability, storageClass: config.observability.storageClass ?? foundations.storageClassName, grafana },
       timezone: config.timezone,
       nodeCidr: network.cidr,
       clusterCidrs: podAndServiceCidrs,
@@ -45,8 +72,17 @@ export = async function main() {
       },
       discordWebhookUrl: secrets.alertmanager.discordWebhookUrl,
       grafanaAdmin: { user: secrets.grafana.adminUser, password: secrets.grafana.adminPassword },
+      grafanaGateway:
+        gateway?.hostname === undefined
+          ? undefined
+          : {
+              name: gateway.name,
+              namespace: gateway.namespace,
+              hostname: gateway.hostname,
+              sectionNames: gateway.https ? [gateway.listeners.http, gateway.listeners.https] : [gateway.listeners.http],
+            },
     },
-    k8s,
+    onFoundations,
   );
 
   const security = new SecurityStack(
@@ -61,7 +97,7 @@ export = async function main() {
       ciNamespaces: config.runners.enabled ? [config.runners.namespace] : [],
     },
     // PrometheusRule and ServiceMonitor CRDs come with the observability stack's CRD release.
-    { ...k8s, dependsOn: [observability] },
+    { ...k8s, dependsOn: [foundations, observability] },
   );
 
   const runners = config.runners.enabled
@@ -72,7 +108,7 @@ export = async function main() {
           registrationToken: secrets.runners.registrationToken,
           clusterCidrs: [network.cidr, ...podAndServiceCidrs],
         },
-        k8s,
+        onFoundations,
       )
     : undefined;
 

@@ -30,6 +30,16 @@ export const charts = {
   tetragon: { chart: "tetragon", version: "1.7.0", repository: "https://helm.cilium.io" },
   // renovate: datasource=docker depName=codeberg.org/wrenix/helm-charts/forgejo-runner
   forgejoRunner: { chart: "forgejo-runner", version: "0.4.38", repository: "oci://codeberg.org/wrenix/helm-charts" },
+  // Foundations (stacks/foundations). Cilium 1.20 is the line that tests Kubernetes 1.33-1.36.
+  // renovate: datasource=helm depName=cilium registryUrl=https://helm.cilium.io
+  cilium: { chart: "cilium", version: "1.20.0", repository: "https://helm.cilium.io" },
+  // Bundles Gateway API v1.6.1 (TCPRoute/UDPRoute v1, which Envoy Gateway 1.9 watches).
+  // renovate: datasource=docker depName=docker.io/envoyproxy/gateway-helm
+  envoyGateway: { chart: "gateway-helm", version: "v1.9.0", repository: "oci://docker.io/envoyproxy" },
+  // 4.0.0 is the newest release whose values.yaml the conformance suite can check (upstream has
+  // 4.5.1; the keys we set are unchanged through 4.1.1). Renovate's bump needs that file too.
+  // renovate: datasource=helm depName=localpv-provisioner registryUrl=https://openebs.github.io/dynamic-localpv-provisioner
+  localpvProvisioner: { chart: "localpv-provisioner", version: "4.0.0", repository: "https://openebs.github.io/dynamic-localpv-provisioner" },
 } as const satisfies Record<string, ChartPin>;
 
 export interface ImagePin {

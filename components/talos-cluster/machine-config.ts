@@ -147,9 +147,11 @@ export function nodeMachineConfig(
   cluster: ClusterConfig,
   node: ClusterNodeConfig,
   secrets: ClusterSecretsBundle,
+  /** The foundations layer's patch (machine-foundations.ts), applied before the node's own patches. */
+  foundationsPatch?: Record<string, unknown>,
 ): (TalosDocument | PatchedDocument)[] {
   const documents: TalosDocument[] = [v1alpha1Config(cluster, node, secrets), ...networkDocuments(cluster, node)];
-  return applyPatches(documents, node.patches);
+  return applyPatches(documents, [...(foundationsPatch ? [foundationsPatch] : []), ...node.patches]);
 }
 
 function v1alpha1Config(cluster: ClusterConfig, node: ClusterNodeConfig, secrets: ClusterSecretsBundle): V1Alpha1Config {

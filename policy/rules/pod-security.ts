@@ -34,6 +34,7 @@ export const privilegedReasons = {
   logCollector: "Log collector: reads every pod's logs from the nodes' /var/log (hostPath)",
   runners: "CI runners: docker-in-docker needs a privileged container",
   nodeExporter: "node-exporter: the host's network, PID namespace and filesystem for node metrics",
+  localPv: "OpenEBS LocalPV: helper pods create and delete volume directories on the node through a privileged hostPath mount",
 } as const;
 
 /**
@@ -46,6 +47,7 @@ export const defaultPrivilegedNamespaces: Readonly<Record<string, string>> = {
   "logging-collector": privilegedReasons.logCollector,
   "forgejo-runners": privilegedReasons.runners,
   "monitoring-node-exporter": privilegedReasons.nodeExporter,
+  openebs: privilegedReasons.localPv,
 };
 
 /**
