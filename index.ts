@@ -80,6 +80,7 @@ export = async function main() {
               namespace: gateway.namespace,
               hostname: gateway.hostname,
               sectionNames: gateway.https ? [gateway.listeners.http, gateway.listeners.https] : [gateway.listeners.http],
+              https: gateway.https,
             },
     },
     onFoundations,

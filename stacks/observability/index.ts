@@ -79,6 +79,8 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         discordWebhookUrl: args.discordWebhookUrl,
         grafanaAdmin: args.grafanaAdmin,
         victoriaLogsUrl: victoriaLogsUrlFor(config.logsNamespace),
+        // Grafana's root_url follows the Gateway that serves it: http:// without a certificate.
+        grafanaScheme: args.grafanaGateway && !args.grafanaGateway.https ? "http" : "https",
       },
       this,
     );

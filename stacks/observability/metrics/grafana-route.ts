@@ -11,6 +11,8 @@ export interface GrafanaGatewayRef {
   readonly hostname: string;
   /** Listener names to attach to (http, and https when the Gateway has a certificate). */
   readonly sectionNames: readonly string[];
+  /** The Gateway terminates TLS for the hostname (root_url https://); else plain HTTP. */
+  readonly https: boolean;
 }
 
 export function grafanaRoute(gateway: GrafanaGatewayRef, namespace: string) {
