@@ -20,6 +20,7 @@ module.exports = {
     "tests/lib/sops/shared-path.test.ts",
     "tests/lib/sops/tamper.test.ts",
     "tests/lib/sops/vectors.test.ts",
+    "tests/stacks/foundations/conformance.test.ts",
     "tests/stacks/observability/alerts/alerting.test.ts",
     "tests/stacks/observability/alerts/deploy.test.ts",
     "tests/stacks/observability/alerts/rules.test.ts",

@@ -87,6 +87,8 @@ function newAjv(): Ajv {
   });
   ajv.addFormat("int32", integerIn(-(2 ** 31), 2 ** 31 - 1));
   ajv.addFormat("int64", integerIn(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER));
+  // Kubernetes' base64 `[]byte` fields (the EnvoyProxy CRD has some).
+  ajv.addFormat("byte", /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/);
   return ajv;
 }
 
