@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformNamespace } from "../../components/platform-namespace";
 import type { RunnersConfig } from "../../config/schema";
-import { workloadRequest, type WorkloadRequest } from "../../lib/capacity";
+import { withVolumes, workloadRequest, type WorkloadRequest } from "../../lib/capacity";
 import { pinnedRelease } from "../../lib/helm";
 import { createNetworkPolicies } from "../../lib/network-policy";
 import { privilegedReasons } from "../../policy/rules/pod-security";
@@ -122,7 +122,7 @@ export class RunnersStack extends pulumi.ComponentResource {
     this.namespace = namespace;
     this.workloadRequests = [
       workloadRequest("runners", "forgejo-runner", config.replicas, config.resources),
-      workloadRequest("runners", "forgejo-runner-dind", config.replicas, config.dind.resources),
+      withVolumes(workloadRequest("runners", "forgejo-runner-dind", config.replicas, config.dind.resources), config.dind.storageSize),
     ];
     this.registerOutputs({ namespace: this.namespace, workloadRequests: this.workloadRequests });
   }
