@@ -1,3 +1,4 @@
+import { openebsNamespace } from "../../config/foundations-names";
 import type { PolicyPackArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { defaultRuleContext, rules } from "../../policy/rules";
 import { defaultPrivilegedNamespaces } from "../../policy/rules/pod-security";
@@ -124,6 +125,7 @@ describe("the default privileged allowlist", () => {
       collectorNamespaceName(observability.logsNamespace.parse(undefined), undefined),
       nodeExporterNamespaceName(observability.namespace.parse(undefined), undefined),
       runnersSchema.shape.namespace.parse(undefined),
+      openebsNamespace,
     ];
     expect(Object.keys(defaultPrivilegedNamespaces).sort()).toEqual(expected.sort());
     for (const reason of Object.values(defaultPrivilegedNamespaces)) expect(reason.length).toBeGreaterThan(20);
