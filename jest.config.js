@@ -1,16 +1,7 @@
 /** Jest runs TypeScript through SWC (no type-check here: `npm test` runs tsc first). */
 const { conformance } = require("./tests/suites");
 
-/** What both suites share. */
-const common = {
-  testEnvironment: "node",
-  roots: ["<rootDir>/tests"],
-  transform: {
-    // age-encryption and its @noble/@scure dependencies ship ESM only; SWC turns them into CJS for Jest.
-    "^.+\\.(t|m?j)s$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }],
-  },
-  transformIgnorePatterns: ["/node_modules/(?!(age-encryption|@noble|@scure)/)"],
-};
+const common = require("./jest.common");
 
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -29,7 +20,8 @@ module.exports = {
       ...common,
       displayName: "unit",
       testMatch: ["**/*.test.ts"],
-      testPathIgnorePatterns: ["/node_modules/", ...conformance.map((file) => `^<rootDir>/${escape(file)}$`)],
+      // The live suite needs the built toolchain and runs on its own (jest.live.config.js, npm run test:live).
+      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/live/", ...conformance.map((file) => `^<rootDir>/${escape(file)}$`)],
       setupFiles: ["<rootDir>/tests/unit-setup.ts"],
     },
     {

@@ -67,3 +67,69 @@ export const grafanaPlugins = {
 export function imageRef(pin: ImagePin): string {
   return `${pin.repository}:${pin.tag}`;
 }
+
+/**
+ * Tools the live suite and the workflows run, built from their published Go modules by
+ * tools/toolchain/install.sh into $HOME_PLATFORM_TOOLS/<tool>/<version>/bin. `version` is what the
+ * binary reports (and the cache key); `module`/`moduleVersion` is what is built, when the module
+ * has no tag for that release (a pseudo-version at the release commit). Versions that must equal
+ * something else (talosctl = the stacks' talosVersion, provider plugins = the SDK in
+ * package-lock.json, the CLI not older than @pulumi/pulumi) are checked by tests/toolchain.
+ * Each tool's build lives in tools/toolchain/tools/<tool>.sh.
+ */
+export interface ToolPin {
+  /** Go module the build requires. */
+  readonly module: string;
+  /** The release, as the tool reports it; also the cache directory name. */
+  readonly version: string;
+  /** Module version to require when it differs from `version` (untagged modules). */
+  readonly moduleVersion?: string;
+  /** Executables the build leaves in bin/. */
+  readonly binaries: readonly string[];
+}
+
+export const toolchain = {
+  // The newest pkg/v3 the Go module proxy serves (it refuses v3.270.0); runs the @pulumi/pulumi
+  // 3.270.0 SDK of package-lock.json: a newer engine runs an older SDK, never the reverse
+  // (tests/toolchain/pins.test.ts).
+  // renovate: datasource=go depName=github.com/pulumi/pulumi/pkg/v3
+  pulumi: { module: "github.com/pulumi/pulumi/pkg/v3", version: "v3.276.0", binaries: ["pulumi"] },
+  // renovate: datasource=go depName=github.com/rhysd/actionlint
+  actionlint: { module: "github.com/rhysd/actionlint", version: "v1.7.12", binaries: ["actionlint"] },
+  // Talos' config validation and talosconfig loader (tools/toolchain/src/talos-validate); the
+  // talosctl main is not buildable from the proxy (tools/toolchain/tools/talos-machinery.sh).
+  // renovate: datasource=go depName=github.com/siderolabs/talos/pkg/machinery
+  "talos-machinery": { module: "github.com/siderolabs/talos/pkg/machinery", version: "v1.13.9", binaries: ["talos-validate"] },
+  // VictoriaLogs server + vlagent. victoria-logs-single 0.13.9 and victoria-logs-collector 0.3.7 run
+  // v1.52.0, which the Go module proxy does not serve (403); v1.52.1 is the same release line's
+  // next patch (tests/toolchain/data-pins.test.ts keeps it on the charts' minor).
+  // renovate: datasource=go depName=github.com/VictoriaMetrics/VictoriaLogs
+  victorialogs: { module: "github.com/VictoriaMetrics/VictoriaLogs", version: "v1.52.1", binaries: ["victoria-logs", "vlagent"] },
+  // The kube-prometheus-stack sidecar image and the thanos chart's appVersion.
+  // renovate: datasource=go depName=github.com/thanos-io/thanos
+  thanos: { module: "github.com/thanos-io/thanos", version: "v0.42.4", binaries: ["thanos"] },
+  // The live suite's S3 server (MinIO is AGPL). Not tracked by Renovate: SeaweedFS tags (4.53) are
+  // not semver, and the proxy serves it only as a pseudo-version at a commit.
+  seaweedfs: {
+    module: "github.com/seaweedfs/seaweedfs",
+    version: "4.53",
+    moduleVersion: "v0.0.0-20261109003541-7506e5f91cd6",
+    binaries: ["weed"],
+  },
+  // The live suite's control plane: the stacks' kubernetesVersion (tests/toolchain/k8s-pins.test.ts).
+  // renovate: datasource=go depName=k8s.io/kubernetes
+  kubernetes: { module: "k8s.io/kubernetes", version: "v1.36.1", binaries: ["kube-apiserver", "kube-controller-manager", "kubectl"] },
+  // The etcd 3.6 line Kubernetes 1.36 is tested with (kubeadm pins 3.6.8; any 3.6 patch serves).
+  // renovate: datasource=go depName=go.etcd.io/etcd/server/v3
+  etcd: { module: "go.etcd.io/etcd/server/v3", version: "v3.6.14", binaries: ["etcd"] },
+  // kube-prometheus-stack's appVersion (its operator image tag).
+  // renovate: datasource=go depName=github.com/prometheus-operator/prometheus-operator
+  "prometheus-operator": { module: "github.com/prometheus-operator/prometheus-operator", version: "v0.93.1", binaries: ["operator"] },
+  // kube-prometheus-stack's alertmanager.alertmanagerSpec.image.tag.
+  // renovate: datasource=go depName=github.com/prometheus/alertmanager
+  alertmanager: { module: "github.com/prometheus/alertmanager", version: "v0.34.0", binaries: ["alertmanager", "amtool"] },
+  // kube-prometheus-stack's prometheus.prometheusSpec.image.tag. Prometheus 3.x is the v0 module
+  // tagged v0.3XX.Y for v3.XX.Y; the Go datasource only knows the v0 tags, so Renovate does not
+  // track this line: a chart bump fails tests/toolchain/k8s-pins.test.ts until it follows.
+  promtool: { module: "github.com/prometheus/prometheus", version: "v3.14.0", moduleVersion: "v0.314.0", binaries: ["promtool"] },
+} as const satisfies Record<string, ToolPin>;

@@ -78,6 +78,8 @@ function runJest(project: "unit" | "conformance", jestArgs: readonly string[], s
   const args = [jest, "--selectProjects", project, "--json", ...(jestArgs.length > 0 ? ["--passWithNoTests", ...jestArgs] : [])];
   // With --json, Jest writes the summary to stdout and its usual report to stderr.
   const run = spawnSync(process.execPath, args, { cwd: repoRoot, stdio: ["inherit", "pipe", "inherit"], encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const resultsDir = process.env.HOME_PLATFORM_TEST_RESULTS;
+  if (resultsDir && run.stdout) fs.writeFileSync(path.join(resultsDir, `${project}.json`), run.stdout);
   let skipped = 0;
   try {
     const summary = JSON.parse(run.stdout) as { numPendingTests: number; numTodoTests: number };

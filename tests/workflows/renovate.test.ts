@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import JSON5 from "json5";
-import { charts, images } from "../../versions";
+import { charts, images, toolchain } from "../../versions";
 import { repoRoot, stackConfig, steps, loadWorkflow, workflowNames, workflowPath } from "./workflow-files";
 
 /**
@@ -92,6 +92,16 @@ describe("versions.ts", () => {
       currentValue: pin.tag,
     }));
     expect(extract("versions.ts", "image").sort(byName)).toEqual(expected.sort(byName));
+  });
+
+  it("finds every Go-built tool with its module and version, and no tool as a chart", () => {
+    const expected: Found[] = Object.values(toolchain)
+      .filter((pin) => !("moduleVersion" in pin))
+      .map((pin) => ({ depType: "toolchain", datasource: "go", depName: pin.module, currentValue: pin.version }));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(extract("versions.ts", "toolchain").sort(byName)).toEqual(expected.sort(byName));
+    const modules = new Set<string>(Object.values(toolchain).map((pin) => pin.module));
+    expect(extract("versions.ts", "helm-chart").filter((f) => modules.has(f.depName!))).toEqual([]);
   });
 });
 
