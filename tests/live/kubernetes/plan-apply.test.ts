@@ -44,6 +44,9 @@ describe.each(["home", "lab"])("Kubernetes control plane: the %s plan applied", 
       "tracingpolicies.cilium.io",
       "tcproutes.gateway.networking.k8s.io",
       "udproutes.gateway.networking.k8s.io",
+      "envoyproxies.gateway.envoyproxy.io",
+      "ciliumloadbalancerippools.cilium.io",
+      "ciliuml2announcementpolicies.cilium.io",
     ]));
   });
 
