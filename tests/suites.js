@@ -24,6 +24,7 @@ module.exports = {
     "tests/stacks/observability/alerts/alerting.test.ts",
     "tests/stacks/observability/alerts/deploy.test.ts",
     "tests/stacks/observability/alerts/rules.test.ts",
+    "tests/stacks/observability/logging/chart-args.test.ts",
     "tests/stacks/observability/logging/deploy.test.ts",
     "tests/stacks/observability/logging/syslog.test.ts",
     "tests/stacks/observability/logging/values.test.ts",
@@ -37,6 +38,8 @@ module.exports = {
     "tests/stacks/security/security-stack.test.ts",
     "tests/stacks/security/tetragon-values.test.ts",
     "tests/stacks/security/tracing-policies.test.ts",
+    "tests/toolchain/data-pins.test.ts",
+    "tests/toolchain/k8s-pins.test.ts",
     "tests/workflows/yamllint.test.ts",
   ],
 };
