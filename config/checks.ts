@@ -1,5 +1,12 @@
 import { cidrBounds, cidrContainsAddress, cidrsOverlap, hasHostBits, normaliseCidr } from "../lib/cidr";
-import { checkGatewayReferences, checkLoadBalancerAddresses, checkLoadBalancerPools, checkStorage, type FoundationsCheckedConfig } from "./foundations-checks";
+import {
+  checkFoundationNamespaces,
+  checkGatewayReferences,
+  checkLoadBalancerAddresses,
+  checkLoadBalancerPools,
+  checkStorage,
+  type FoundationsCheckedConfig,
+} from "./foundations-checks";
 import { collectorNamespaceName, nodeExporterNamespaceName } from "./namespaces";
 
 /**
@@ -103,6 +110,7 @@ export const crossFieldChecks: readonly CrossFieldCheck[] = [
     run: checkGatewayReferences,
   },
   { reads: [["foundations", "storage"], ["observability", "storageClass"], ["runners", "enabled"], ["runners", "dind", "storageClass"]], run: checkStorage },
+  { reads: [["foundations", "gateway", "enabled"], ["foundations", "gateway", "namespace"], ...namespaceReads], run: checkFoundationNamespaces },
 ];
 
 /**

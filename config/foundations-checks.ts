@@ -1,5 +1,5 @@
 import { cidrBounds, hasHostBits } from "../lib/cidr";
-import { envoyGatewayNamespace, gatewayListeners } from "./foundations-names";
+import { ciliumNamespace, envoyGatewayNamespace, gatewayListeners, openebsNamespace } from "./foundations-names";
 import { ipv4ToNumber, type FoundationsConfig } from "./schema/foundations";
 
 /**
@@ -19,6 +19,8 @@ export interface FoundationsCheckedConfig {
   };
   readonly foundations: FoundationsConfig;
   readonly observability: {
+    readonly namespace: string;
+    readonly logsNamespace: string;
     readonly storageClass?: string;
     readonly grafana: { readonly hostname?: string };
     readonly victoriaLogs: {
@@ -35,7 +37,28 @@ export interface FoundationsCheckedConfig {
           };
     };
   };
-  readonly runners: { readonly enabled: boolean; readonly dind: { readonly storageClass?: string } };
+  readonly runners: { readonly enabled: boolean; readonly namespace: string; readonly dind: { readonly storageClass?: string } };
+  readonly security: { readonly namespace: string };
+}
+
+/**
+ * The Gateway's namespace is created by this layer with its own pod-security level and default
+ * deny; sharing it with a stack's namespace would create one namespace twice.
+ */
+export function checkFoundationNamespaces(config: FoundationsCheckedConfig, report: Report): void {
+  const gateway = config.foundations.gateway;
+  if (!gateway?.enabled) return;
+  const taken: [string, string][] = [
+    [envoyGatewayNamespace, "Envoy Gateway's own namespace"],
+    [openebsNamespace, "the LocalPV namespace"],
+    [ciliumNamespace, "Cilium's namespace"],
+    [config.observability.namespace, "observability.namespace"],
+    [config.observability.logsNamespace, "observability.logsNamespace"],
+    [config.security.namespace, "security.namespace"],
+    ...(config.runners.enabled ? [[config.runners.namespace, "runners.namespace"] as [string, string]] : []),
+  ];
+  const clash = taken.find(([name]) => name === gateway.namespace);
+  if (clash) report(["foundations", "gateway", "namespace"], `"${gateway.namespace}" is already ${clash[1]}; the Gateway gets a namespace of its own`);
 }
 
 /** An address range as numbers, first to last inclusive. */
