@@ -51,6 +51,9 @@ export interface FoundationsStackArgs {
   readonly healthCheck: (after: readonly pulumi.Resource[]) => pulumi.Resource;
 }
 
+/** The chart's own defaults for the controller, set explicitly so the capacity table counts them. */
+const envoyGatewayResources = { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1024Mi" } } as const;
+
 export class FoundationsStack extends pulumi.ComponentResource {
   /** The default StorageClass this layer creates; undefined when storage is off (the cluster's own default applies). */
   readonly storageClassName?: string;
@@ -152,5 +155,3 @@ export class FoundationsStack extends pulumi.ComponentResource {
     this.registerOutputs({ storageClassName: this.storageClassName, gateway: this.gateway, workloadRequests: this.workloadRequests });
   }
 }
-
-const envoyGatewayResources = { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1024Mi" } } as const;
