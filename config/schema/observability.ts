@@ -78,7 +78,7 @@ export const observabilitySchema = z.strictObject({
     .strictObject({
       volumeSize: storageSize.default("1Gi"),
       // Measured by `npm run bench` (tools/bench/alertmanager.ts, 2026-12, Alertmanager v0.34.0
-      // with our config, 300 firing alerts re-sent every 15 s for 60 s): peak RSS 38-42 MiB.
+      // with our route, 300 firing alerts re-sent every 15 s for 60 s): peak RSS 38-43 MiB.
       // 64Mi is 1.5x that; the 128Mi limit leaves room for silences and a long alert storm.
       resources: resourcesWithDefault("20m", "64Mi", "128Mi"),
     })

@@ -1,7 +1,7 @@
 /**
  * `npm run bench` part for Alertmanager: resident memory of the pinned Alertmanager running our
- * configuration (kube-prometheus-stack copies `alertmanager.config` into the config Secret as it
- * is) while Prometheus-like clients keep re-sending a set of firing alerts, and a local receiver
+ * route (the global AlertmanagerConfig, translated as the operator does for the fields we use)
+ * while Prometheus-like clients keep re-sending a set of firing alerts, and a local receiver
  * takes the Discord notifications. Compared with the memory request of our sizing default
  * (config/schema/observability.ts `alertmanager.resources`), which must sit above the peak.
  *
@@ -36,11 +36,11 @@ export interface AlertmanagerMeasurement {
 }
 
 /**
- * Peak RSS the last run measured (2026-12, Alertmanager v0.34.0, home config, 300 alerts re-sent
+ * Peak RSS the last run measured (2026-12, Alertmanager v0.34.0, home route, 300 alerts re-sent
  * every 15 s for 60 s, 20 Discord notifications): config/schema/observability.ts cites it and
  * tests/tools/bench-sizing-alertmanager.test.ts keeps the default request above it.
  */
-export const lastMeasuredPeakMiB = 42;
+export const lastMeasuredPeakMiB = 43;
 
 /** The memory request of our sizing default for Alertmanager, MiB. */
 export function alertmanagerRequestMiB(): number {
@@ -70,9 +70,8 @@ async function freePort(): Promise<number> {
 
 export async function benchAlertmanager(options: AlertmanagerBenchOptions): Promise<AlertmanagerMeasurement> {
   const plan = await runPlan({ stack: options.stack, cwd: options.cwd });
-  const kps = plan.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && (r.inputs as { chart?: string }).chart === "kube-prometheus-stack");
-  const config = (kps?.inputs as { values?: { alertmanager?: { config?: unknown } } } | undefined)?.values?.alertmanager?.config;
-  if (!config) throw new Error(`bench: the ${options.stack} plan sets no kube-prometheus-stack alertmanager.config`);
+  const amc = plan.resources.find((r) => r.type === "kubernetes:monitoring.coreos.com/v1alpha1:AlertmanagerConfig");
+  if (!amc) throw new Error(`bench: the ${options.stack} plan creates no AlertmanagerConfig`);
   const requestMiB = alertmanagerRequestMiB();
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-am-"));
@@ -87,16 +86,7 @@ export async function benchAlertmanager(options: AlertmanagerBenchOptions): Prom
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   const webhook = `http://127.0.0.1:${(receiver.address() as net.AddressInfo).port}/api/webhooks/1/bench`;
-  // The pod's mount points mapped to local files; every mounted secret file holds the stand-in URL.
-  let text = YAML.stringify(config).replaceAll("/etc/alertmanager/", `${dir}/`);
-  for (const file of new Set([...text.matchAll(new RegExp(`${dir}/secrets/[^\\s"']+`, "g"))].map((m) => m[0]))) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, webhook);
-  }
-  fs.mkdirSync(path.join(dir, "config"), { recursive: true });
-  text = text.replaceAll("[secret]", webhook);
-  fs.writeFileSync(path.join(dir, "alertmanager.yaml"), text);
-
+  fs.writeFileSync(path.join(dir, "alertmanager.yaml"), YAML.stringify(alertmanagerYaml((amc.inputs as { spec: AmcSpec }).spec, webhook)));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn("timeout", ["-k", "5", String(options.seconds + 120), toolPath("alertmanager", "alertmanager"),
@@ -140,6 +130,58 @@ export async function benchAlertmanager(options: AlertmanagerBenchOptions): Prom
     receiver.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+interface Matcher { name: string; value: string; matchType?: string }
+interface AmcRoute { receiver?: string; groupBy?: string[]; groupWait?: string; groupInterval?: string; repeatInterval?: string; matchers?: Matcher[]; continue?: boolean; routes?: AmcRoute[] }
+interface AmcSpec {
+  route: AmcRoute;
+  receivers: { name: string; discordConfigs?: { apiURL: unknown; sendResolved?: boolean }[] }[];
+  inhibitRules?: { sourceMatch?: Matcher[]; targetMatch?: Matcher[]; equal?: string[] }[];
+}
+
+/**
+ * The Alertmanager configuration the operator generates from our global AlertmanagerConfig, for
+ * the fields we use (the live suite checks the operator's own output; the bench has no cluster).
+ * Discord's apiURL Secret becomes the stand-in `webhook`. Unknown fields throw, so the bench
+ * cannot silently measure a different route from the one we deploy.
+ */
+export function alertmanagerYaml(spec: AmcSpec, webhook: string): object {
+  const known = (object: object, keys: string[], where: string) => {
+    const extra = Object.keys(object).filter((key) => !keys.includes(key));
+    if (extra.length > 0) throw new Error(`bench: AlertmanagerConfig ${where} has fields the bench does not translate: ${extra.join(", ")}`);
+  };
+  const matchers = (list: Matcher[] = []) => list.map((m) => `${m.name}${m.matchType ?? "="}${JSON.stringify(m.value)}`);
+  const route = (r: AmcRoute): object => {
+    known(r, ["receiver", "groupBy", "groupWait", "groupInterval", "repeatInterval", "matchers", "continue", "routes"], "route");
+    return {
+      ...(r.receiver ? { receiver: r.receiver } : {}),
+      ...(r.groupBy ? { group_by: r.groupBy } : {}),
+      ...(r.groupWait ? { group_wait: r.groupWait } : {}),
+      ...(r.groupInterval ? { group_interval: r.groupInterval } : {}),
+      ...(r.repeatInterval ? { repeat_interval: r.repeatInterval } : {}),
+      ...(r.matchers ? { matchers: matchers(r.matchers) } : {}),
+      ...(r.continue !== undefined ? { continue: r.continue } : {}),
+      ...(r.routes ? { routes: r.routes.map(route) } : {}),
+    };
+  };
+  known(spec, ["route", "receivers", "inhibitRules"], "spec");
+  return {
+    route: route(spec.route),
+    receivers: spec.receivers.map((receiver) => {
+      known(receiver, ["name", "discordConfigs"], "receiver");
+      return {
+        name: receiver.name,
+        ...(receiver.discordConfigs
+          ? { discord_configs: receiver.discordConfigs.map((d) => (known(d, ["apiURL", "sendResolved"], "discordConfig"), { webhook_url: webhook, send_resolved: d.sendResolved ?? false })) }
+          : {}),
+      };
+    }),
+    inhibit_rules: (spec.inhibitRules ?? []).map((rule) => {
+      known(rule, ["sourceMatch", "targetMatch", "equal"], "inhibitRule");
+      return { source_matchers: matchers(rule.sourceMatch), target_matchers: matchers(rule.targetMatch), ...(rule.equal ? { equal: rule.equal } : {}) };
+    }),
+  };
 }
 
 export function reportAlertmanager(m: AlertmanagerMeasurement): string {

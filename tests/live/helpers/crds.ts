@@ -6,29 +6,38 @@ import type { ControlPlane } from "./control-plane";
 import { toolPath } from "./tools";
 
 /**
- * The CustomResourceDefinitions our objects need, at the versions the pinned charts ship:
- * - monitoring.coreos.com from the prometheus-operator binary at kube-prometheus-stack's appVersion
- *   (`operator full-crds` prints the CRDs it embeds, the same ones the chart's crds/ carries);
- * - cilium.io TracingPolicy (cluster and namespaced) as the tetragon 1.7.0 chart's operator installs them;
- * - Gateway API v1.6.1, standard channel, as Envoy Gateway v1.9.0 bundles it (TCPRoute/UDPRoute are v1 there);
- * - the foundations layer's: EnvoyProxy (gateway.envoyproxy.io, Envoy Gateway v1.9.0's chart), and
- *   CiliumLoadBalancerIPPool and CiliumL2AnnouncementPolicy (cilium-operator registers them; the
- *   v1.19.4 files, whose LB-IPAM/L2 schemas equal 1.20's, reference notes/foundations.md §1.2).
- * All but the first are read from the shared reference folder.
+ * The CustomResourceDefinitions our objects need, at the versions the pinned charts ship. One
+ * entry per source; add one when the platform gains a chart whose CRDs our objects use.
+ * `operator` means the prometheus-operator binary at kube-prometheus-stack's appVersion
+ * (`operator full-crds` prints the CRDs it embeds, the ones the chart carries); `shared` lists
+ * files or folders under the shared reference folder's reference/crds/.
  */
+export const crdSources: readonly { readonly what: string; readonly operator?: true; readonly shared?: readonly string[] }[] = [
+  { what: "monitoring.coreos.com, prometheus-operator v0.93.1 (kube-prometheus-stack 88.5.3)", operator: true },
+  { what: "cilium.io TracingPolicy, cluster and namespaced (tetragon 1.7.0)", shared: ["cilium.io_tracingpolicies.yaml", "cilium.io_tracingpoliciesnamespaced.yaml"] },
+  { what: "Gateway API v1.6.1 standard channel, TCPRoute/UDPRoute at v1 (Envoy Gateway v1.9.0)", shared: ["envoy-gateway-v1.9.0/gateway-api-v1.6.1-standard"] },
+  { what: "EnvoyProxy (Envoy Gateway v1.9.0, foundations)", shared: ["envoy-gateway-v1.9.0/envoy-gateway/gateway.envoyproxy.io_envoyproxies.yaml"] },
+  // cilium-operator registers these at start; v1.19.4's files, whose LB-IPAM/L2 schemas equal 1.20's (notes/foundations.md §1.2).
+  { what: "CiliumLoadBalancerIPPool, CiliumL2AnnouncementPolicy (Cilium 1.20.0, foundations)", shared: ["cilium-1.19.4/ciliumloadbalancerippools.yaml", "cilium-1.19.4/ciliuml2announcementpolicies.yaml"] },
+];
+
 export function crdManifests(): string[] {
-  const operator = spawnSync(toolPath("prometheus-operator", "operator"), ["full-crds"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
-  if (operator.status !== 0) throw new Error(`prometheus-operator full-crds failed: ${operator.stderr.trim().split("\n").pop()}`);
-  const gatewayDir = sharedDir("reference", "crds", "envoy-gateway-v1.9.0", "gateway-api-v1.6.1-standard");
-  const files = [
-    sharedDir("reference", "crds", "cilium.io_tracingpolicies.yaml"),
-    sharedDir("reference", "crds", "cilium.io_tracingpoliciesnamespaced.yaml"),
-    ...fs.readdirSync(gatewayDir).filter((f) => f.endsWith(".yaml")).sort().map((f) => path.join(gatewayDir, f)),
-    sharedDir("reference", "crds", "envoy-gateway-v1.9.0", "envoy-gateway", "gateway.envoyproxy.io_envoyproxies.yaml"),
-    sharedDir("reference", "crds", "cilium-1.19.4", "ciliumloadbalancerippools.yaml"),
-    sharedDir("reference", "crds", "cilium-1.19.4", "ciliuml2announcementpolicies.yaml"),
-  ];
-  return [operator.stdout, ...files.map((file) => fs.readFileSync(file, "utf8"))];
+  const manifests: string[] = [];
+  for (const source of crdSources) {
+    if (source.operator) {
+      const operator = spawnSync(toolPath("prometheus-operator", "operator"), ["full-crds"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
+      if (operator.status !== 0) throw new Error(`prometheus-operator full-crds failed: ${operator.stderr.trim().split("\n").pop()}`);
+      manifests.push(operator.stdout);
+    }
+    for (const entry of source.shared ?? []) {
+      const file = sharedDir("reference", "crds", entry);
+      const files = fs.statSync(file).isDirectory()
+        ? fs.readdirSync(file).filter((f) => f.endsWith(".yaml")).sort().map((f) => path.join(file, f))
+        : [file];
+      manifests.push(...files.map((f) => fs.readFileSync(f, "utf8")));
+    }
+  }
+  return manifests;
 }
 
 /** Server-side applies the CRDs and waits until every one is Established. */

@@ -69,15 +69,22 @@ describe.each(["home", "lab"])("Kubernetes control plane: the %s plan applied", 
     expect(applied.sort()).toEqual(expected.sort());
   });
 
-  it("evaluates CEL rules in the CRDs (our TCPRoute without its backend port is refused)", () => {
-    // The syslog TCPRoute where the stack has one (home); lab sends syslog to a LoadBalancer, so
-    // there it is Grafana's HTTPRoute (foundations Gateway), whose backendRefs carry the same rule.
-    const route = (plan.objects.find(({ object }) => object.kind === "TCPRoute") ?? plan.objects.find(({ object }) => object.kind === "HTTPRoute"))?.object;
-    expect(route).toBeDefined();
+  it("evaluates CEL rules in the CRDs (a TCPRoute without its backend port is refused)", () => {
+    // Our own route where the stack has one (home: syslog); the lab stack exposes no syslog
+    // listener, so there a minimal route of the same shape shows the API server runs the rules.
+    const route = plan.objects.find(({ object }) => object.kind === "TCPRoute")?.object ?? {
+      apiVersion: "gateway.networking.k8s.io/v1",
+      kind: "TCPRoute",
+      metadata: { name: "route", namespace: "default" },
+      spec: { parentRefs: [{ name: "internal", namespace: "network" }], rules: [{ backendRefs: [{ name: "backend", port: 514 }] }] },
+    };
+    const valid = structuredClone(route);
+    valid.metadata.name = "cel-check";
     // Gateway API's x-kubernetes-validations require a port on a Service backendRef.
-    const broken = structuredClone(route!);
-    broken.metadata.name = "cel-check";
+    const broken = structuredClone(valid);
     delete broken.spec.rules[0].backendRefs[0].port;
+    const accepted = cp.kubectl(["apply", "--server-side", "--dry-run=server", "-f", "-"], YAML.stringify(valid));
+    expect({ status: accepted.status, stderr: accepted.stderr }).toEqual({ status: 0, stderr: "" });
     const result = cp.kubectl(["apply", "--server-side", "--dry-run=server", "-f", "-"], YAML.stringify(broken));
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/Must have port for Service reference/);

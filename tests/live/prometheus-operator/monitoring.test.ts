@@ -17,11 +17,12 @@ import { type KpsRelease, alertmanagerConfigSecret, alertmanagerName, alertmanag
  * kps-objects.ts). Then Alertmanager (the chart's image version) runs the configuration the
  * operator generated, with a local HTTP receiver standing in for the Discord webhook.
  *
- * Expected to FAIL on the code of 2026-12-03: our alertmanager.config uses discord
- * `webhook_url_file`, which Alertmanager accepts but the operator's config model does not know
- * (issue 9 item 2), so the operator refuses the whole configuration and generates no StatefulSet.
- * The fix (stacks worktree) moves the webhook URL into a Secret the operator reads; this test
- * checks whatever the plan emits.
+ * History: before issue 9's fix this failed at the first test with the operator's
+ * "field webhook_url_file not found in type alertmanager.discordConfig" (our alertmanager.config
+ * used discord webhook_url_file, which Alertmanager accepts but the operator's config model does
+ * not), and no StatefulSet was generated. Since the merge the route is a global
+ * AlertmanagerConfig whose Discord receiver names the webhook Secret; this suite is the proof
+ * against the real operator.
  */
 
 const stack = "home";
