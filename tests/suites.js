@@ -12,6 +12,7 @@
 module.exports = {
   conformance: [
     "tests/components/talos-cluster/machine-config.test.ts",
+    "tests/components/talos-cluster/machine-foundations.test.ts",
     "tests/components/talos-cluster/talos-cluster.test.ts",
     "tests/index.test.ts",
     "tests/lib/sops/cli.test.ts",
