@@ -34,6 +34,7 @@ export = async function main() {
   const k8s = { provider: cluster.kubernetesProvider };
   const { network } = config.cluster;
   const podAndServiceCidrs = [network.podCidr, network.serviceCidr];
+  const nodePodAndServiceCidrs = [network.cidr, ...podAndServiceCidrs];
 
   // VMs → configs → bootstrap → API → Cilium → nodes Ready (talosctl health) → storage and Gateway.
   const foundations = new FoundationsStack(
@@ -62,7 +63,7 @@ export = async function main() {
       config: { ...config.observability, storageClass: config.observability.storageClass ?? foundations.storageClassName, grafana },
       timezone: config.timezone,
       nodeCidr: network.cidr,
-      clusterCidrs: podAndServiceCidrs,
+      podAndServiceCidrs,
       thanosBucket: {
         endpoint: config.s3.endpoint,
         region: config.s3.region,
@@ -91,7 +92,7 @@ export = async function main() {
     {
       config: config.security,
       // tcp_connect sees ClusterIPs before translation: services count as inside too.
-      clusterCidrs: [network.cidr, ...podAndServiceCidrs],
+      nodePodAndServiceCidrs,
       monitoringNamespace: observability.namespace,
       logsNamespace: observability.logsNamespace,
       // CI jobs run test binaries from /tmp and use sudo; their events are still in VictoriaLogs.
@@ -107,7 +108,7 @@ export = async function main() {
         {
           config: config.runners,
           registrationToken: secrets.runners.registrationToken,
-          clusterCidrs: [network.cidr, ...podAndServiceCidrs],
+          nodePodAndServiceCidrs,
         },
         onFoundations,
       )

@@ -4,6 +4,8 @@
  * capacity table and the deployed requests cannot drift apart.
  */
 
+import { cpuToMillis, memoryToMiB } from "./quantity";
+
 /** One workload's requests. `replicas: "perNode"` marks a DaemonSet: multiplied by the node count. */
 export interface WorkloadRequest {
   /** Stack or component that runs it, e.g. "observability". */
@@ -37,35 +39,6 @@ export interface ClusterCapacity {
   readonly schedulableNodes: number;
   readonly allocatableCpuMillis: number;
   readonly allocatableMemoryMiB: number;
-}
-
-const cpuPattern = /^(\d+(?:\.\d+)?)(m?)$/;
-const memoryPattern = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/;
-const memoryFactorsToMiB: Record<string, number> = {
-  "": 1 / (1024 * 1024),
-  Ki: 1 / 1024,
-  Mi: 1,
-  Gi: 1024,
-  Ti: 1024 * 1024,
-  K: 1000 / (1024 * 1024),
-  M: 1000 ** 2 / 1024 ** 2,
-  G: 1000 ** 3 / 1024 ** 2,
-  T: 1000 ** 4 / 1024 ** 2,
-};
-
-/** Kubernetes CPU quantity ("250m", "2", "0.5") in millicores; undefined when it is not one. */
-export function cpuToMillis(quantity: string): number | undefined {
-  const match = cpuPattern.exec(quantity.trim());
-  if (!match) return undefined;
-  const value = Number(match[1]);
-  return match[2] === "m" ? value : value * 1000;
-}
-
-/** Kubernetes memory quantity ("512Mi", "2Gi", "1G") in MiB; undefined when it is not one. */
-export function memoryToMiB(quantity: string): number | undefined {
-  const match = memoryPattern.exec(quantity.trim());
-  if (!match) return undefined;
-  return Number(match[1]) * memoryFactorsToMiB[match[2] ?? ""];
 }
 
 /** Resource requests/limits as Kubernetes and every chart spell them. */

@@ -9,6 +9,7 @@ import * as YAML from "yaml";
 import { decryptFile } from "../lib/sops";
 import { charts } from "../versions";
 import { runPlanCli, type PlanCliRun } from "./helpers/plan-cli";
+import { stackConfig } from "./helpers/stack-config";
 import { validateYamlDocuments } from "./components/talos-cluster/helpers/talos-schema";
 
 const repoRoot = path.resolve(__dirname, "..");
@@ -41,7 +42,7 @@ function filesUnder(dir: string): string[] {
 describe.each([
   ["home", 3],
   ["lab", 1],
-])("npm run plan -- --stack %s", (stack, nodeCount) => {
+] as const)("npm run plan -- --stack %s", (stack, nodeCount) => {
   let tmp: string;
   let run: Run;
   beforeAll(async () => {
@@ -61,8 +62,7 @@ describe.each([
   });
 
   test("one VM and one Talos machine config per node in the stack file", () => {
-    const config = YAML.parse(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8")).config;
-    const nodes: { name: string }[] = config["home-platform:cluster"].nodes;
+    const nodes = stackConfig(stack).cluster.nodes;
     expect(nodes).toHaveLength(nodeCount);
     const json = JSON.parse(fs.readFileSync(path.join(tmp, "plan.json"), "utf8"));
     const vms = json.resources.filter((r: { type: string }) => r.type === "proxmoxve:index/vmLegacy:VmLegacy");

@@ -3,7 +3,8 @@
  * clone and `npm ci`. The conformance suite checks our output against material from outside the
  * repository: the pinned charts' values.yaml, CRD and Talos schemas and the sops test vectors (the
  * reference folder, HOME_PLATFORM_SHARED or ../shared), and the upstream checkers promtool, amtool
- * and yamllint (Debian packages prometheus, prometheus-alertmanager, yamllint).
+ * (PROMTOOL/AMTOOL: the toolchain's pinned builds in .ci/run; else Debian's prometheus and
+ * prometheus-alertmanager) and yamllint (Debian package yamllint).
  *
  * A test file that reads any of that belongs in `conformance` below; tests/tools/test-suites.test.ts
  * fails when one is missing, and the unit suite cannot see the reference folder (tests/unit-setup.ts).
@@ -15,14 +16,14 @@ module.exports = {
     "tests/components/talos-cluster/machine-foundations.test.ts",
     "tests/components/talos-cluster/talos-cluster.test.ts",
     "tests/index.test.ts",
-    "tests/lib/sops/cli.test.ts",
+    "tests/tools/sops/decrypt.test.ts",
     "tests/lib/sops/data-key.test.ts",
     "tests/lib/sops/keys.test.ts",
-    "tests/lib/sops/shared-path.test.ts",
+    "tests/tools/shared-path.test.ts",
     "tests/lib/sops/tamper.test.ts",
     "tests/lib/sops/vectors.test.ts",
+    "tests/stacks/building-blocks/prometheus-rule.test.ts",
     "tests/stacks/foundations/conformance.test.ts",
-    "tests/stacks/observability/alerts/alerting.test.ts",
     "tests/stacks/observability/alerts/deploy.test.ts",
     "tests/stacks/observability/alerts/rules.test.ts",
     "tests/stacks/observability/logging/chart-args.test.ts",

@@ -12,6 +12,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { checkerCommand, checkerVersion } from "./checkers";
 
 const repoRoot = path.resolve(__dirname, "..");
 const { conformance } = require("../tests/suites.js") as { conformance: readonly string[] };
@@ -24,7 +25,7 @@ export function sharedFolder(env: NodeJS.ProcessEnv): string {
 /** The upstream checkers and the Debian packages that ship them. */
 const tools = [
   { name: "promtool", override: "PROMTOOL", debian: "prometheus" },
-  { name: "amtool", debian: "prometheus-alertmanager" },
+  { name: "amtool", override: "AMTOOL", debian: "prometheus-alertmanager" },
   { name: "yamllint", debian: "yamllint" },
 ] as const;
 
@@ -53,6 +54,14 @@ export function missingMaterial(env: NodeJS.ProcessEnv): string[] {
     if (!onPath(command, env)) missing.push(`${tool.name} (Debian package ${tool.debian})`);
   }
   return missing;
+}
+
+/**
+ * "conformance suite checkers: promtool 3.14.0 (/…/promtool), amtool 0.34.0 (amtool)": which
+ * versions judge the rules and Alertmanager configs, since 2.x and 3.x evaluate PromQL differently.
+ */
+export function checkersLine(env: NodeJS.ProcessEnv): string {
+  return `conformance suite checkers: ${(["promtool", "amtool"] as const).map((name) => checkerVersion(checkerCommand(name, env))).join(", ")}`;
 }
 
 /** The single line `npm test` prints when it leaves the conformance suite out. */
@@ -112,6 +121,7 @@ function main(argv: readonly string[]): number {
   }
   // The helpers read HOME_PLATFORM_SHARED or ../shared themselves; pass on the folder that was checked.
   process.env.HOME_PLATFORM_SHARED = sharedFolder(process.env);
+  process.stdout.write(`${checkersLine(process.env)}\n`);
   return runJest("conformance", jestArgs, strict) ? 0 : 1;
 }
 

@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { enforceLabel, type PodSecurityLevel, privilegedReasonAnnotation } from "../../lib/pod-security";
 
-/** Pod Security Standard a namespace enforces. Talos enforces `baseline` unless told otherwise. */
-export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
+export type { PodSecurityLevel } from "../../lib/pod-security";
 
 export interface PlatformNamespaceArgs {
   /** Namespace name. */
@@ -25,7 +25,6 @@ export interface PlatformNamespaceArgs {
 
 /** Label every platform namespace carries, so policies and selectors can find them. */
 export const platformNamespaceLabel = "home-platform.dev/managed";
-export const privilegedReasonAnnotation = "home-platform.dev/privileged-reason";
 
 /**
  * A namespace with pod-security labels, a default-deny NetworkPolicy and an allow for DNS.
@@ -51,7 +50,7 @@ export class PlatformNamespace extends pulumi.ComponentResource {
           labels: {
             ...args.labels,
             [platformNamespaceLabel]: "true",
-            "pod-security.kubernetes.io/enforce": args.podSecurity,
+            [enforceLabel]: args.podSecurity,
             "pod-security.kubernetes.io/enforce-version": "latest",
             // Warn and audit at restricted everywhere, so drift towards privilege is visible.
             "pod-security.kubernetes.io/warn": "restricted",

@@ -1,5 +1,6 @@
 import type { ClusterConfig, ClusterNodeConfig, ProxmoxConfig } from "../../config/schema";
-import { type ClusterCapacity, cpuToMillis, memoryToMiB } from "../../lib/capacity";
+import type { ClusterCapacity } from "../../lib/capacity";
+import { cpuToMillis, memoryToMiB } from "../../lib/quantity";
 import { controlPlanePodResources, kubeletEvictionHardMemoryMiB, kubeletReservations, type ResourceAmounts } from "./platform-defaults";
 
 /**

@@ -104,6 +104,16 @@ export function commandTimeout(retry: Retry, slackMinutes: number): string {
 /** Options every command shares: see the header for what each one does in pulumi-command 1.x. */
 const commandDefaults = { logging: "stderr", addPreviousOutputInEnv: false } as const;
 
+/** A command that runs one script (no update or delete step) with its environment. */
+function scriptCommand(
+  name: string,
+  create: string,
+  environment: Record<string, pulumi.Input<string>>,
+  opts: pulumi.CustomResourceOptions,
+): local.Command {
+  return new local.Command(name, { ...commandDefaults, interpreter, create, environment }, opts);
+}
+
 function environment(
   args: TalosCommandsArgs,
   node: string,
@@ -160,28 +170,21 @@ export function createTalosCommands(name: string, args: TalosCommandsArgs, paren
       .join(","),
   };
   const bootstrapTimeout = commandTimeout(bootstrapRetry, 5);
-  const bootstrap = new local.Command(
-    `${name}-bootstrap`,
-    {
-      ...commandDefaults,
-      interpreter,
-      create: bootstrapScript,
-      environment: bootstrapEnvironment,
-    },
-    { parent, dependsOn: controlPlaneApplies, customTimeouts: { create: bootstrapTimeout, update: bootstrapTimeout } },
-  );
+  const bootstrap = scriptCommand(`${name}-bootstrap`, bootstrapScript, bootstrapEnvironment, {
+    parent,
+    dependsOn: controlPlaneApplies,
+    customTimeouts: { create: bootstrapTimeout, update: bootstrapTimeout },
+  });
 
   const apiReadyTimeout = commandTimeout(apiReadyRetry, 5);
-  const apiReady = !args.deferHealth ? undefined : new local.Command(
-    `${name}-api-ready`,
-    {
-      ...commandDefaults,
-      interpreter,
-      create: apiReadyScript,
-      environment: { ...environment(args, first.ip, apiReadyRetry), TALOS_CONTROL_PLANE_NODES: bootstrapEnvironment.TALOS_CONTROL_PLANE_NODES },
-    },
-    { parent, dependsOn: [bootstrap], customTimeouts: { create: apiReadyTimeout, update: apiReadyTimeout } },
-  );
+  const apiReady = !args.deferHealth
+    ? undefined
+    : scriptCommand(
+        `${name}-api-ready`,
+        apiReadyScript,
+        { ...environment(args, first.ip, apiReadyRetry), TALOS_CONTROL_PLANE_NODES: bootstrapEnvironment.TALOS_CONTROL_PLANE_NODES },
+        { parent, dependsOn: [bootstrap], customTimeouts: { create: apiReadyTimeout, update: apiReadyTimeout } },
+      );
 
   const healthEnvironment: Record<keyof HealthEnvironment, pulumi.Input<string>> = {
     ...bootstrapEnvironment,
@@ -194,21 +197,12 @@ export function createTalosCommands(name: string, args: TalosCommandsArgs, paren
   let created: local.Command | undefined;
   const createHealthCommand = (after: readonly pulumi.Resource[]): local.Command => {
     if (created) throw new pulumi.ResourceError("the cluster health check exists already", parent);
-    created = new local.Command(
-      `${name}-health`,
-      {
-        ...commandDefaults,
-        interpreter,
-        create: healthScript,
-        environment: healthEnvironment,
-      },
-      {
-        parent,
-        dependsOn: [bootstrap, ...Object.values(applies), ...after],
-        // talosctl gives up after --wait-timeout; this only catches a hung process.
-        customTimeouts: { create: `${args.healthTimeoutMinutes + 10}m`, update: `${args.healthTimeoutMinutes + 10}m` },
-      },
-    );
+    created = scriptCommand(`${name}-health`, healthScript, healthEnvironment, {
+      parent,
+      dependsOn: [bootstrap, ...Object.values(applies), ...after],
+      // talosctl gives up after --wait-timeout; this only catches a hung process.
+      customTimeouts: { create: `${args.healthTimeoutMinutes + 10}m`, update: `${args.healthTimeoutMinutes + 10}m` },
+    });
     return created;
   };
   const health = args.deferHealth ? undefined : createHealthCommand([]);

@@ -159,6 +159,17 @@ const authenticatedApplyFunction = [
   "}",
 ];
 
+/** What both apply scripts start with: the helpers, the admin talosconfig, the config from stdin. */
+const applyPrelude = [
+  strict,
+  ...retryFunction,
+  ...transientFunction,
+  ...redactFunction,
+  ...talosconfigFile,
+  readConfig,
+  ...authenticatedApplyFunction,
+];
+
 /**
  * First apply, to a node in maintenance mode (fresh or re-created VM): the node has no PKI yet,
  * so the connection is unauthenticated by necessity. The config travels on stdin. Only transient
@@ -167,13 +178,7 @@ const authenticatedApplyFunction = [
  * the authenticated apply instead, which is a no-op when nothing changed.
  */
 export const applyInsecureScript = lines(
-  strict,
-  ...retryFunction,
-  ...transientFunction,
-  ...redactFunction,
-  ...talosconfigFile,
-  readConfig,
-  ...authenticatedApplyFunction,
+  ...applyPrelude,
   "apply_insecure_once() {",
   '  if output=$(printf \'%s\\n\' "$config" | "$TALOSCTL" apply-config --insecure --nodes "$TALOS_NODE" --file /dev/stdin 2>&1); then',
   "    printf '%s\\n' \"$output\"",
@@ -199,13 +204,7 @@ export const applyInsecureScript = lines(
 
 /** Every later apply: authenticated with the admin talosconfig, never rebooting (see above). */
 export const applyAuthenticatedScript = lines(
-  strict,
-  ...retryFunction,
-  ...transientFunction,
-  ...redactFunction,
-  ...talosconfigFile,
-  readConfig,
-  ...authenticatedApplyFunction,
+  ...applyPrelude,
   "retry apply_authenticated_once",
 );
 

@@ -1,12 +1,11 @@
 import { z } from "zod";
 import { cidrv4, dnsLabel, duration, expected, ipv4, resourcesWithDefault, storageSize } from "./primitives";
+import { retentionToHours } from "../../lib/quantity";
 
 /** VictoriaLogs refuses to start with a retention under a day. Malformed values are `duration`'s to report. */
 function atLeastOneDay(value: string): boolean {
-  const match = /^(\d+)(s|m|h|d|w|y)$/.exec(value);
-  if (!match) return true;
-  const hoursPerUnit: Record<string, number> = { s: 1 / 3600, m: 1 / 60, h: 1, d: 24, w: 168, y: 8760 };
-  return Number(match[1]) * hoursPerUnit[match[2]] >= 24;
+  const hours = retentionToHours(value);
+  return hours === undefined || hours >= 24;
 }
 
 /** Syslog exposure: a TCPRoute/UDPRoute pair on an existing Gateway, or a LoadBalancer Service. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { binarySizeToMiB, retentionToHours, strictCpuToMillis } from "../../lib/quantity";
 
 /**
  * Building blocks shared by every config section. Messages are written for an operator reading
@@ -29,25 +30,14 @@ export const dnsLabel = z
     error: expected("must be lowercase letters, digits and '-', starting and ending with a letter or digit"),
   });
 
-const quantityPattern = /^(\d+(\.\d+)?)(Ki|Mi|Gi|Ti)$/;
-
 /** A storage or memory size in Kubernetes binary units ("50Gi"), strictly greater than zero. */
-export const storageSize = z.string().refine((value) => {
-  const match = quantityPattern.exec(value);
-  return match !== null && Number(match[1]) > 0;
-}, "must be a size greater than zero in Ki/Mi/Gi/Ti, like 50Gi");
+export const storageSize = z.string().refine((value) => (binarySizeToMiB(value) ?? 0) > 0, "must be a size greater than zero in Ki/Mi/Gi/Ti, like 50Gi");
 
 /** CPU in Kubernetes units ("250m", "1", "1.5"), strictly greater than zero. */
-export const cpuQuantity = z.string().refine((value) => {
-  const match = /^(\d+(\.\d+)?)(m?)$/.exec(value);
-  return match !== null && Number(match[1]) > 0;
-}, "must be a CPU amount greater than zero, like 250m or 2");
+export const cpuQuantity = z.string().refine((value) => (strictCpuToMillis(value) ?? 0) > 0, "must be a CPU amount greater than zero, like 250m or 2");
 
 /** A retention period as Prometheus, Thanos and VictoriaLogs spell it ("14d", "12h", "2y"). */
-export const duration = z.string().refine((value) => {
-  const match = /^(\d+)(s|m|h|d|w|y)$/.exec(value);
-  return match !== null && Number(match[1]) > 0;
-}, "must be a duration greater than zero like 14d, 12h or 1y");
+export const duration = z.string().refine((value) => (retentionToHours(value) ?? 0) > 0, "must be a duration greater than zero like 14d, 12h or 1y");
 
 /** Container requests and limits. CPU limits are optional on purpose: they throttle bursty pods. */
 export const resources = z.strictObject({

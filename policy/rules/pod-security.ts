@@ -1,10 +1,8 @@
+import { enforceLabel, podSecurityLevels, privilegedReasonAnnotation, privilegedReasons } from "../../lib/pod-security";
 import { metadataMap, metadataString, namespaceType } from "./kubernetes";
 import type { ResourceRule, RuleContext, Violation } from "./types";
 
-/** The pod-security admission label and annotation names (kubernetes.io; components/platform-namespace). */
-export const enforceLabel = "pod-security.kubernetes.io/enforce";
-export const privilegedReasonAnnotation = "home-platform.dev/privileged-reason";
-const levels = new Set(["restricted", "baseline", "privileged"]);
+const levels = new Set<string>(podSecurityLevels);
 
 /**
  * `namespace-pod-security` (mandatory): every namespace we create says which Pod Security
@@ -23,19 +21,6 @@ export const namespacePodSecurity: ResourceRule = {
     return [{ message: `namespace ${metadataString(resource, "name") ?? resource.name} has no valid ${enforceLabel} label (got ${JSON.stringify(level ?? null)})` }];
   },
 };
-
-/**
- * Why each platform workload needs a privileged namespace. One text per workload: the stacks
- * record it in their namespace's `home-platform.dev/privileged-reason` annotation, and the
- * allowlist below names the same reason, so the two never drift apart.
- */
-export const privilegedReasons = {
-  tetragon: "Tetragon: privileged hostNetwork DaemonSet loading eBPF programs, with /sys/fs/bpf, /proc and tracefs from the host",
-  logCollector: "Log collector: reads every pod's logs from the nodes' /var/log (hostPath)",
-  runners: "CI runners: docker-in-docker needs a privileged container",
-  nodeExporter: "node-exporter: the host's network, PID namespace and filesystem for node metrics",
-  localPv: "OpenEBS LocalPV: helper pods create and delete volume directories on the node through a privileged hostPath mount",
-} as const;
 
 /**
  * Namespaces that may be privileged, with the workload that needs it. Keys are the namespace

@@ -1,12 +1,12 @@
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import { isSecret as isPlanSecret } from "../../tools/plan/secrets";
+import { isSecret as isPlanSecret } from "../../lib/secret-value";
 import { isRecord } from "./types";
 
 /**
  * How a rule tells a secret input value from a literal.
  *
  * - The offline plan records inputs with each secret leaf wrapped in its `Secret` class
- *   (tools/plan/secrets.ts, recognised by a global symbol brand).
+ *   (lib/secret-value.ts, recognised by a global symbol brand).
  * - Inputs straight off the wire, as `pulumi.runtime` serialises them, carry
  *   `{ [specialSigKey]: specialSecretSig, value }`; both forms are recognised.
  * - `@pulumi/policy` (1.21) unwraps secrets before `validateResource`/`validateStack` see them

@@ -4,14 +4,15 @@ import { PlatformNamespace } from "../../components/platform-namespace";
 import { ciliumNamespace, envoyGatewayNamespace, gatewayListeners, openebsNamespace } from "../../config/foundations-names";
 import type { FoundationsConfig } from "../../config/schema";
 import { workloadRequest, type WorkloadRequest } from "../../lib/capacity";
-import { pinnedRelease } from "../../lib/helm";
-import { privilegedReasons } from "../../policy/rules/pod-security";
-import { createNetworkPolicies } from "../../lib/network-policy";
+import { pinnedRelease } from "../building-blocks/helm-release";
+import { privilegedReasons } from "../../lib/pod-security";
+import { createNetworkPolicies } from "../building-blocks/network-policy";
 import { charts } from "../../versions";
 import { ciliumResources, ciliumValues } from "./cilium-values";
 import { envoyProxy, gatewayClass, gatewayObject } from "./gateway-objects";
 import { ipPools, l2AnnouncementPolicy } from "./load-balancer";
 import { envoyGatewayPolicies, openebsPolicies } from "./network-policies";
+import type { FoundationsGateway } from "./public";
 import { localPvValues, provisionerResources } from "./storage-values";
 
 /**
@@ -20,23 +21,10 @@ import { localPvValues, provisionerResources } from "./storage-values";
  * with the `internal` Gateway. The platform stacks depend on this component, so they start only
  * when volumes can bind, LoadBalancer Services get addresses and routes have listeners.
  *
- * This file is the layer's only public surface: other stacks use `storageClassName` and `gateway`.
+ * Other stacks use what `storageClassName` and `gateway` say, and the names in public.ts.
  */
 
-/** The Gateway other stacks attach routes to. */
-export interface FoundationsGateway {
-  readonly name: string;
-  readonly namespace: string;
-  /** Where its proxy pods run (the senders a backend's NetworkPolicy must admit). */
-  readonly proxyNamespace: string;
-  readonly address: string;
-  /** Listener names (route sectionNames). */
-  readonly listeners: typeof gatewayListeners;
-  /** Hostname of the HTTP(S) listeners, if any. */
-  readonly hostname?: string;
-  /** True when an HTTPS listener exists (URLs are https://). */
-  readonly https: boolean;
-}
+export * from "./public";
 
 export interface FoundationsStackArgs {
   readonly config: FoundationsConfig;

@@ -1,4 +1,4 @@
-import { allPods, apiServerPorts, cidr, pods, tcp, type PolicyDefinition, type PolicyPort } from "../../lib/network-policy";
+import { allPods, apiServerPorts, cidr, pods, tcp, type PolicyDefinition, type PolicyPort } from "../building-blocks/network-policy";
 import type { GatewayConfig } from "../../config/schema";
 import { gatewayListenerSpecs, proxyPodLabels } from "./gateway-objects";
 

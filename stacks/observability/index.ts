@@ -5,13 +5,15 @@ import type { ObservabilityConfig } from "../../config/schema";
 import type { WorkloadRequest } from "../../lib/capacity";
 import { deployObservabilityAlerts } from "./alerts";
 import { deployLogging, type SyslogEndpoint } from "./logging";
-import { victoriaLogsUrlFor } from "./logging/names";
 import { deployMetrics, type DatasourceUrls } from "./metrics";
 import { grafanaRoute, type GrafanaGatewayRef } from "./metrics/grafana-route";
 import type { MetricsSecretsArgs } from "./metrics/secrets";
+import { victoriaLogsUrlFor } from "./public";
 
 export type { DatasourceUrls } from "./metrics";
 export type { SyslogEndpoint } from "./logging";
+/** The stack's public surface: what other stacks may use (see public.ts). */
+export * from "./public";
 
 /**
  * `thanosBucket` (MinIO endpoint/region from config, bucket from S3Buckets, keys from SOPS),
@@ -25,7 +27,7 @@ export interface ObservabilityStackArgs extends Pick<MetricsSecretsArgs, "thanos
   /** Node network: kubelets and node-exporter are scraped there, the API server and browsers live there. */
   readonly nodeCidr: string;
   /** Pod and service ranges (cluster.network.podCidr/serviceCidr): in-cluster, never "the internet". */
-  readonly clusterCidrs: readonly string[];
+  readonly podAndServiceCidrs: readonly string[];
   /** A Gateway that serves Grafana by hostname (the foundations layer's): an HTTPRoute attaches to it. */
   readonly grafanaGateway?: GrafanaGatewayRef;
 }
@@ -58,6 +60,9 @@ export class ObservabilityStack extends pulumi.ComponentResource {
   constructor(name: string, args: ObservabilityStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("home-platform:observability:ObservabilityStack", name, {}, opts);
     const { config } = args;
+    // Each half gets the part of the section it reads.
+    const { victoriaLogs, ...metricsConfig } = config;
+    const loggingConfig = { logsNamespace: config.logsNamespace, storageClass: config.storageClass, victoriaLogs };
 
     // Prometheus, Alertmanager, the Thanos store gateway and compactor keep their data in PVCs here.
     const monitoring = new PlatformNamespace(
@@ -67,13 +72,14 @@ export class ObservabilityStack extends pulumi.ComponentResource {
     );
     this.namespace = monitoring.name;
 
+    const { timezone, nodeCidr } = args;
     const metrics = deployMetrics(
       `${name}-metrics`,
       {
-        config,
-        timezone: args.timezone,
-        nodeCidr: args.nodeCidr,
-        clusterCidrs: args.clusterCidrs,
+        config: metricsConfig,
+        timezone,
+        nodeCidr,
+        podAndServiceCidrs: args.podAndServiceCidrs,
         namespace: monitoring.name,
         thanosBucket: args.thanosBucket,
         discordWebhookUrl: args.discordWebhookUrl,
@@ -88,13 +94,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
     // The logging charts ship a ServiceMonitor/PodMonitor: they wait for the monitoring CRDs.
     const logging = deployLogging(
       `${name}-logging`,
-      {
-        config,
-        timezone: args.timezone,
-        nodeCidr: args.nodeCidr,
-        monitoringNamespace: config.namespace,
-        monitoringCrds: metrics.monitoringCrds,
-      },
+      { config: loggingConfig, timezone, nodeCidr, monitoringNamespace: config.namespace, monitoringCrds: metrics.monitoringCrds },
       this,
     );
 

@@ -1,5 +1,5 @@
 import { cidrContains, normaliseCidr } from "../../lib/cidr";
-import { apiServerPorts, cidr, outside, tcp, type Labels, type Peer, type PolicyDefinition } from "../../lib/network-policy";
+import { apiServerPorts, cidr, outside, tcp, type Labels, type Peer, type PolicyDefinition } from "../building-blocks/network-policy";
 
 /**
  * Where CI jobs may connect. Jobs run inside the dind sidecar, and Docker masquerades their
@@ -28,9 +28,9 @@ export const privateRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] a
  * Ranges excluded from "the internet": the non-public ranges plus any cluster network outside
  * them (a node network on public addresses must still be out of reach). Duplicates are dropped.
  */
-export function blockedRanges(clusterCidrs: readonly string[]): string[] {
+export function blockedRanges(nodePodAndServiceCidrs: readonly string[]): string[] {
   const blocked: string[] = [...nonPublicRanges];
-  for (const cidr of clusterCidrs.map(normaliseCidr)) {
+  for (const cidr of nodePodAndServiceCidrs.map(normaliseCidr)) {
     if (!blocked.some((range) => cidrContains(range, cidr))) blocked.push(cidr);
   }
   return blocked;
@@ -41,8 +41,8 @@ export interface RunnerPolicyInputs {
   readonly ports: readonly number[];
   /** Private networks opened on purpose (a LAN forge, a registry mirror). */
   readonly allowCidrs: readonly string[];
-  /** The cluster's own networks; empty means "somewhere in the private ranges". */
-  readonly clusterCidrs: readonly string[];
+  /** The node network and the pod and service CIDRs; empty means "the API server is somewhere in the private ranges". */
+  readonly nodePodAndServiceCidrs: readonly string[];
   /** Labels of the registration Job's pods, the only ones that talk to the API server. */
   readonly registrationPods: Labels;
 }
@@ -57,8 +57,8 @@ export interface RunnerPolicyInputs {
  */
 export function runnerNetworkPolicies(inputs: RunnerPolicyInputs): PolicyDefinition[] {
   const allowed = [...new Set(inputs.allowCidrs.map(normaliseCidr))];
-  const internet: Peer[] = [outside(blockedRanges(inputs.clusterCidrs)), ...allowed.map((block) => cidr(block))];
-  const apiServer = inputs.clusterCidrs.length > 0 ? inputs.clusterCidrs.map(normaliseCidr) : [...privateRanges];
+  const internet: Peer[] = [outside(blockedRanges(inputs.nodePodAndServiceCidrs)), ...allowed.map((block) => cidr(block))];
+  const apiServer = inputs.nodePodAndServiceCidrs.length > 0 ? inputs.nodePodAndServiceCidrs.map(normaliseCidr) : [...privateRanges];
   return [
     {
       name: "allow-internet-egress",

@@ -1,7 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { RunnersConfig } from "../../config/schema";
 import { imageRef, images } from "../../versions";
-import { objectNames } from "./values";
+import { objectNames } from "./public";
 
 /**
  * Registering the runner with the forge, done by a Job of ours instead of the chart's.

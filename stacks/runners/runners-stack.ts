@@ -3,13 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlatformNamespace } from "../../components/platform-namespace";
 import type { RunnersConfig } from "../../config/schema";
 import { withVolumes, workloadRequest, type WorkloadRequest } from "../../lib/capacity";
-import { pinnedRelease } from "../../lib/helm";
-import { createNetworkPolicies } from "../../lib/network-policy";
-import { privilegedReasons } from "../../policy/rules/pod-security";
+import { pinnedRelease } from "../building-blocks/helm-release";
+import { createNetworkPolicies } from "../building-blocks/network-policy";
+import { privilegedReasons } from "../../lib/pod-security";
 import { charts } from "../../versions";
 import { runnerNetworkPolicies } from "./network";
 import { registrationJobSpec, registrationPodLabels, registrationRoleRules, tokenKey } from "./registration";
-import { objectNames, releaseName, runnerValues } from "./values";
+import { objectNames, releaseName } from "./public";
+import { runnerValues } from "./values";
 
 export interface RunnersStackArgs {
   /** The validated `home-platform:runners` section. */
@@ -17,11 +18,12 @@ export interface RunnersStackArgs {
   /** Registration token from the SOPS file. Stored in one Kubernetes Secret only; marked secret here if it is not already. */
   readonly registrationToken: pulumi.Input<string>;
   /**
-   * The cluster's own networks (node network, VIP). CI jobs can never reach them, even on public
-   * addresses, and the registration Job may reach the API server only there. Defaults to the
-   * private IPv4 ranges, which hold every Talos default network.
+   * The node network and the pod and service CIDRs. CI jobs never reach them (not even a node
+   * network on public addresses), and the registration Job reaches the API server only there (the
+   * control-plane nodes and the `kubernetes` Service's ClusterIP). Empty or unset: jobs are still
+   * kept out of every non-public range, and the API server is looked for in the private ranges.
    */
-  readonly clusterCidrs?: readonly string[];
+  readonly nodePodAndServiceCidrs?: readonly string[];
 }
 
 /**
@@ -37,11 +39,11 @@ export class RunnersStack extends pulumi.ComponentResource {
   constructor(name: string, args: RunnersStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("home-platform:runners:RunnersStack", name, {}, opts);
     const { config } = args;
-    const clusterCidrs = args.clusterCidrs ?? [];
+    const nodePodAndServiceCidrs = args.nodePodAndServiceCidrs ?? [];
     const policies = runnerNetworkPolicies({
       ports: config.egress.ports,
       allowCidrs: config.egress.allowCidrs,
-      clusterCidrs,
+      nodePodAndServiceCidrs,
       registrationPods: registrationPodLabels,
     });
 

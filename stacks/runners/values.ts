@@ -1,5 +1,6 @@
 import type { RunnersConfig } from "../../config/schema";
 import { images, type ImagePin } from "../../versions";
+import { objectNames, releaseName } from "./public";
 
 /**
  * Helm values for the wrenix `forgejo-runner` chart, built from config alone. Nothing secret goes
@@ -7,22 +8,6 @@ import { images, type ImagePin } from "../../versions";
  * a hook Secret and Helm's release record), so registration is ours (see registration.ts) and the
  * chart only mounts the result through `runner.config.existingSecret`.
  */
-
-/** Helm release name; with `fullnameOverride` also the prefix of every object the chart creates. */
-export const releaseName = "forgejo-runner";
-
-/** Names of the objects this stack creates next to the chart's, fixed so policies can refer to them. */
-export const objectNames = {
-  /** Holds the token the forge issued for registering (from SOPS). */
-  registrationSecret: "forgejo-runner-registration",
-  /** Holds `.runner`, the identity registration produced; the chart mounts it. */
-  credentialsSecret: "forgejo-runner-credentials",
-  /** The runner pods' account: no API token is mounted, they never talk to Kubernetes. */
-  runnerServiceAccount: "forgejo-runner",
-  /** The registration Job's account, allowed to write the credentials Secret and nothing else. */
-  registrationServiceAccount: "forgejo-runner-registration",
-  registrationJob: "forgejo-runner-registration",
-} as const;
 
 /** Where Docker keeps images, layers and build cache inside the dind sidecar. */
 export const dockerDataPath = "/var/lib/docker";

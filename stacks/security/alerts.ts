@@ -1,5 +1,5 @@
 import type { SecurityConfig } from "../../config/schema";
-import type { AlertRule, RuleGroup } from "../../lib/alerting";
+import type { AlertRule, RuleGroup } from "../building-blocks/prometheus-rule";
 import { policyNames } from "./tracing-policies";
 
 /**
@@ -22,19 +22,34 @@ const runbook = (anchor: string) => `stacks/security/README.md#${anchor}`;
 const seenBefore = "1h";
 
 /**
- * Events counted by a counter over the window, including the first ones of a series. Tetragon
- * creates a series (per pod, binary, policy) only when its first event happens, so the counter
- * starts at 1 and `increase()` alone would report 0: a one-off escalation would never alert. A
- * series never seen before the window counts with its whole value instead.
+ * Events counted by a counter over the window, as an exact whole number. Each series falls in the
+ * first of these cases that applies:
  *
- * "Never seen" is `last_over_time(…[1h] offset 5m)`, not `… offset 5m`: after a scrape gap the
+ * 1. Never seen in the hour before the window: counts with its whole value. Tetragon creates a
+ *    series (per pod, binary, policy) only at its first event, so the counter starts at 1 and
+ *    growth alone would read 0: a one-off escalation would never alert.
+ * 2. Present at the window's start and not lower now: its growth since then (`x - x offset 5m`;
+ *    the start value is the last sample at or before the start). Not `increase()`: that looks only
+ *    at samples inside the window, left-open since Prometheus 3, and extrapolates their growth to
+ *    the whole window, so one event read as 1.25 and four as five, which reaches a threshold of five.
+ * 3. Lower than its last value before the window: the counter was reset (the agent restarted,
+ *    often with a scrape gap around it), so its value is the events since the restart.
+ * 4. Otherwise it came back after a scrape gap with no reset: its growth over the samples after
+ *    the gap. Events inside the gap are not counted; they still reach the logs.
+ *
+ * "Seen before" is `last_over_time(…[1h] offset 5m)`, not `… offset 5m`: after a scrape gap the
  * series is missing at the window's start too, and the plain offset would count its whole value
  * again and fire for every series with no new event. This needs no `up` series or job label, so
- * it works for Tetragon and kube-apiserver alike. An event that happened inside a gap is not
- * counted (increase() sees only the samples after it); the event still reaches the logs.
+ * it works for Tetragon and kube-apiserver alike.
  */
 export function eventsInWindow(selector: string): string {
-  return `(${selector} unless last_over_time(${selector}[${seenBefore}] offset ${window})) or increase(${selector}[${window}])`;
+  const before = `last_over_time(${selector}[${seenBefore}] offset ${window})`;
+  return [
+    `(${selector} unless ${before})`,
+    `(${selector} - (${selector} offset ${window}) >= 0)`,
+    `(${selector} < ${before})`,
+    `(${selector} - min_over_time(${selector}[${window}]))`,
+  ].join(" or ");
 }
 
 /** `metric{matchers}` with an optional `namespace!~"a|b"` exclusion. */

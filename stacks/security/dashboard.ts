@@ -1,5 +1,5 @@
 import { grafanaPlugins } from "../../versions";
-import { datasourceUids } from "../observability/metrics/grafana";
+import { datasourceUids } from "../observability";
 import { policyNames } from "./tracing-policies";
 import { droppedEventRates } from "./alerts";
 
@@ -94,6 +94,21 @@ export function eventQuery(tetragonNamespace: string): string {
   return `${eventStream(tetragonNamespace)} | unpack_json`;
 }
 
+/**
+ * The text a logs panel shows for a kprobe event. Tetragon's JSON has no message field, so
+ * VictoriaLogs stores the placeholder "missing _msg field" as each event's `_msg`, and the panel
+ * would show that on every line; `format` writes a readable line there instead (hook, process
+ * with its arguments when it had any, where, node). Every field stays in the line's details.
+ */
+export function kprobeMessage(): string {
+  const line = (process: string) =>
+    `"<process_kprobe.function_name>: ${process} in <process_kprobe.process.pod.namespace>/<process_kprobe.process.pod.name> on <node_name>" as _msg`;
+  return [
+    `format ${line("<process_kprobe.process.binary>")}`,
+    `format if (process_kprobe.process.arguments:*) ${line("<process_kprobe.process.binary> <process_kprobe.process.arguments>")}`,
+  ].join(" | ");
+}
+
 export function securityDashboard(inputs: DashboardInputs): Dashboard {
   const events = eventQuery(inputs.tetragonNamespace);
   const kprobes = `${events} | filter process_kprobe.policy_name:*`;
@@ -115,7 +130,7 @@ export function securityDashboard(inputs: DashboardInputs): Dashboard {
     }),
     ...Object.values(policyNames).map((policy, index) =>
       logsPanel("logs", `Events: ${policy}`, { x: index * 8, y: 16, w: 8, h: 10 }, {
-        expr: `${events} | filter process_kprobe.policy_name:="${policy}"`,
+        expr: `${events} | filter process_kprobe.policy_name:="${policy}" | ${kprobeMessage()}`,
         queryType: "instant",
       }),
     ),

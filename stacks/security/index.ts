@@ -2,17 +2,22 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformNamespace } from "../../components/platform-namespace";
 import type { SecurityConfig } from "../../config/schema";
-import { prometheusRule } from "../../lib/alerting";
+import { prometheusRule } from "../building-blocks/prometheus-rule";
 import type { WorkloadRequest } from "../../lib/capacity";
-import { pinnedRelease } from "../../lib/helm";
-import { networkPolicySpec, purposeAnnotation } from "../../lib/network-policy";
-import { privilegedReasons } from "../../policy/rules/pod-security";
+import { pinnedRelease } from "../building-blocks/helm-release";
+import { networkPolicySpec, purposeAnnotation } from "../building-blocks/network-policy";
+import { privilegedReasons } from "../../lib/pod-security";
 import { charts } from "../../versions";
+import { dashboardSidecarLabel } from "../observability";
 import { prometheusRuleName, securityAlertGroups } from "./alerts";
 import { eventQuery, securityDashboard } from "./dashboard";
 import { operatorNetworkPolicy, operatorPolicy } from "./network";
 import { tetragonValues, tetragonWorkloadRequests } from "./tetragon-values";
 import { tracingPolicies } from "./tracing-policies";
+import { dashboardConfigMapName, tetragonRelease } from "./public";
+
+/** The stack's public surface: what other stacks may use (see public.ts). */
+export * from "./public";
 
 export interface SecurityStackArgs {
   /** `home-platform:security`, validated. */
@@ -21,7 +26,7 @@ export interface SecurityStackArgs {
    * Every cluster range: the node network and the pod and service CIDRs. Connections there are
    * not "egress" for the network-egress policy, and the operator reaches the API server there.
    */
-  readonly clusterCidrs: readonly string[];
+  readonly nodePodAndServiceCidrs: readonly string[];
   /** Namespace of Prometheus and Grafana: the dashboard ConfigMap goes there, Prometheus scrapes from there. */
   readonly monitoringNamespace: pulumi.Input<string>;
   /** Namespace of the log collector and VictoriaLogs, named in the dashboard for whoever debugs it. */
@@ -65,7 +70,7 @@ export class SecurityStack extends pulumi.ComponentResource {
 
     const release = pinnedRelease(
       `${name}-tetragon`,
-      { releaseName: "tetragon", namespace: namespace.name, pin: charts.tetragon, values: tetragonValues({ config }) },
+      { releaseName: tetragonRelease, namespace: namespace.name, pin: charts.tetragon, values: tetragonValues({ config }) },
       { parent: this, dependsOn: afterUpstream(namespace) },
     );
 
@@ -76,13 +81,13 @@ export class SecurityStack extends pulumi.ComponentResource {
         // Prometheus' namespace is an Output of the observability stack; only the spec waits for it.
         spec: pulumi
           .output(args.monitoringNamespace)
-          .apply((monitoringNamespace) => networkPolicySpec(operatorNetworkPolicy({ clusterCidrs: args.clusterCidrs, monitoringNamespace }))),
+          .apply((monitoringNamespace) => networkPolicySpec(operatorNetworkPolicy({ nodePodAndServiceCidrs: args.nodePodAndServiceCidrs, monitoringNamespace }))),
       },
       { parent: this, dependsOn: [namespace] },
     );
 
     const policies = tracingPolicies({
-      clusterCidrs: args.clusterCidrs,
+      nodePodAndServiceCidrs: args.nodePodAndServiceCidrs,
       trustedCidrs: config.trustedCidrs,
       sensitivePorts: config.sensitivePorts,
       enforce: config.tetragon.enforce,
@@ -105,7 +110,7 @@ export class SecurityStack extends pulumi.ComponentResource {
     new k8s.core.v1.ConfigMap(
       `${name}-dashboard`,
       {
-        metadata: { name: "tetragon-security-dashboard", namespace: args.monitoringNamespace, labels: { grafana_dashboard: "1" } },
+        metadata: { name: dashboardConfigMapName, namespace: args.monitoringNamespace, labels: { [dashboardSidecarLabel.key]: dashboardSidecarLabel.value } },
         data: {
           "tetragon-security.json": pulumi
             .output(args.logsNamespace)

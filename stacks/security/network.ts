@@ -1,5 +1,6 @@
-import { apiServerPorts, cidr, pods, tcp, type PolicyDefinition } from "../../lib/network-policy";
-import { podLabels as monitoringPodLabels } from "../observability/metrics/names";
+import { apiServerPorts, cidr, pods, tcp, type PolicyDefinition } from "../building-blocks/network-policy";
+import { monitoringPodLabels } from "../observability";
+import { metricsPorts, operatorPodLabels } from "./public";
 
 /**
  * Flows in the Tetragon namespace beyond default-deny and DNS. The agent DaemonSet runs on the
@@ -7,15 +8,9 @@ import { podLabels as monitoringPodLabels } from "../observability/metrics/names
  * apply: Prometheus scrapes it on the nodes' port 2112. Only the operator is a normal pod.
  */
 
-/** Selector labels of the chart's operator Deployment (values.yaml `tetragonOperator.affinity`). */
-export const operatorPodLabels = { "app.kubernetes.io/name": "tetragon-operator" } as const;
-
-/** The chart's metrics ports (`tetragon.prometheus.port`, `tetragonOperator.prometheus.port`). */
-export const metricsPorts = { agent: 2112, operator: 2113 } as const;
-
 export interface SecurityPolicyInputs {
-  /** Cluster ranges: the control-plane nodes and the `kubernetes` Service's address are among them. */
-  readonly clusterCidrs: readonly string[];
+  /** The node network and the pod and service CIDRs: the control-plane nodes and the `kubernetes` Service's address are among them. */
+  readonly nodePodAndServiceCidrs: readonly string[];
   /** Namespace of Prometheus, which scrapes the operator. */
   readonly monitoringNamespace: string;
 }
@@ -31,6 +26,6 @@ export function operatorNetworkPolicy(inputs: SecurityPolicyInputs): PolicyDefin
     ...operatorPolicy,
     podSelector: operatorPodLabels,
     ingress: [{ peers: [pods(monitoringPodLabels.prometheus, inputs.monitoringNamespace)], ports: tcp(metricsPorts.operator) }],
-    egress: [{ peers: inputs.clusterCidrs.map((block) => cidr(block)), ports: tcp(...apiServerPorts) }],
+    egress: [{ peers: inputs.nodePodAndServiceCidrs.map((block) => cidr(block)), ports: tcp(...apiServerPorts) }],
   };
 }

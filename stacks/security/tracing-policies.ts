@@ -19,8 +19,8 @@ export const policyNames = {
 } as const;
 
 export interface TracingPolicyInputs {
-  /** Every cluster range (nodes, pods, services): connections there are not "egress". */
-  readonly clusterCidrs: readonly string[];
+  /** The node network and the pod and service CIDRs: connections there are not "egress". */
+  readonly nodePodAndServiceCidrs: readonly string[];
   /** More networks whose connections are not reported (LAN, NAS). */
   readonly trustedCidrs: readonly string[];
   /** Destination ports reported (and killed with `enforce`) wherever they point. */
@@ -91,7 +91,7 @@ export function sensitiveFilesPolicy(inputs: Pick<TracingPolicyInputs, "enforce"
 const loopback = ["127.0.0.0/8", "::1/128"];
 
 export function networkEgressPolicy(inputs: TracingPolicyInputs): TracingPolicy {
-  const internal = [...new Set([...loopback, ...inputs.clusterCidrs, ...inputs.trustedCidrs])];
+  const internal = [...new Set([...loopback, ...inputs.nodePodAndServiceCidrs, ...inputs.trustedCidrs])];
   const selectors: Selector[] = [];
   if (inputs.sensitivePorts.length > 0) {
     selectors.push({

@@ -13,6 +13,7 @@ import { isConfigError } from "../../config/errors";
 import { loadSecrets } from "../../config/load";
 import { encryptYaml } from "../../lib/sops/encrypt";
 import { runPlanCli, type PlanCliRun } from "../helpers/plan-cli";
+import { stackFileConfig } from "../helpers/stack-config";
 
 const repoRoot = path.resolve(__dirname, "../..");
 
@@ -129,8 +130,7 @@ describe("npm run plan with broken secrets", () => {
 
   /** Pulumi.home.yaml under the new project name, with a different secrets source. */
   function stackFile(stack: string, secrets: { file: string; ageKeyFile: string }): void {
-    const { config } = YAML.parse(fs.readFileSync(path.join(repoRoot, "Pulumi.home.yaml"), "utf8"));
-    const renamed = Object.fromEntries(Object.entries(config).map(([key, value]) => [key.replace(/^home-platform:/, "my-homelab:"), value]));
+    const renamed = Object.fromEntries(Object.entries(stackFileConfig("home")).map(([key, value]) => [key.replace(/^home-platform:/, "my-homelab:"), value]));
     renamed["my-homelab:secrets"] = secrets;
     fs.writeFileSync(path.join(project, `Pulumi.${stack}.yaml`), YAML.stringify({ config: renamed }));
   }

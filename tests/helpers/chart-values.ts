@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { sharedDir } from "../../lib/shared-path";
+import { sharedDir } from "../../tools/shared-path";
 
 /**
  * Checks Helm values we set against the pinned chart's own values.yaml (from the shared

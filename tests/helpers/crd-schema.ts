@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import Ajv, { type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import * as YAML from "yaml";
-import { sharedDir } from "../../lib/shared-path";
+import { sharedDir } from "../../tools/shared-path";
 
 /**
  * Validates objects we build against a CustomResourceDefinition's openAPIV3Schema, read from the

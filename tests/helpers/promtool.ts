@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
+import { checkerCommand, checkerVersion } from "../../tools/checkers";
 
 /**
  * Runs Prometheus' own checker on rule files we generate, so PromQL and templates are validated by
@@ -11,8 +12,11 @@ import * as YAML from "yaml";
  *   expect(promtoolCheckRules(rulesFile(groups))).toMatchObject({ ok: true });
  *   expect(promtoolTestRules(rulesFile(groups), tests).output).toContain("SUCCESS");
  *
- * promtool comes from the Debian package `prometheus` (2.42 on bookworm); `PROMTOOL` overrides the
- * binary. A missing promtool throws: a rules test that skipped would pass while checking nothing.
+ * `PROMTOOL` names the binary: .ci/run sets it to the toolchain's promtool v3.14.0 (versions.ts
+ * `toolchain.promtool`, the Prometheus kube-prometheus-stack runs), whose PromQL semantics differ
+ * from 2.x (left-open range windows). Without it, `promtool` on PATH runs (Debian package
+ * `prometheus`, 2.42 on bookworm). Every output starts with the promtool version that produced it.
+ * A missing promtool throws: a rules test that skipped would pass while checking nothing.
  */
 
 export interface PromtoolResult {
@@ -48,7 +52,7 @@ export interface RuleTest {
 }
 
 const missingPromtool =
-  "promtool not found: install Debian package prometheus (apt-get install -y prometheus), or set PROMTOOL to its path";
+  "promtool not found: set PROMTOOL to the toolchain's build (tools/toolchain/install.sh promtool; install.sh --list shows where), or install Debian package prometheus (apt-get install -y prometheus)";
 
 /** `promtool check rules` on `rules` (a `{groups: [...]}` object). */
 export function promtoolCheckRules(rules: object): PromtoolResult {
@@ -71,12 +75,13 @@ export function promtoolTestRules(rules: object, tests: readonly RuleTest[], eva
 }
 
 function run(args: string[]): PromtoolResult {
-  const result = spawnSync(process.env.PROMTOOL ?? "promtool", args, { encoding: "utf8", timeout: 60_000 });
+  const command = checkerCommand("promtool");
+  const result = spawnSync(command, args, { encoding: "utf8", timeout: 60_000 });
   if (result.error) {
     if ((result.error as NodeJS.ErrnoException).code === "ENOENT") throw new Error(missingPromtool);
     throw result.error;
   }
-  return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
+  return { ok: result.status === 0, output: `${checkerVersion(command)}\n${result.stdout}${result.stderr}` };
 }
 
 function withTempDir<T>(body: (dir: string) => T): T {

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import { toolchain } from "../../versions";
-import { toolPath, type ToolName } from "./helpers/tools";
+import { toolPath, type ToolName } from "../../tools/toolchain/paths";
 
 /**
  * Every pinned tool is installed and was built from what it is labelled with: a build carrying a

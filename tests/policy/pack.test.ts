@@ -84,7 +84,7 @@ describe("the policy pack (policy/index.ts)", () => {
     expect(validate("stateful-resources-protected", { type: "aws:s3/bucket:Bucket", name: "b", inputs: {}, protect: true }).reported).toHaveLength(0);
   });
 
-  it("runs the stack-wide default-deny rule over the stack's resources, reporting the namespace's URN", () => {
+  it("runs the stack-wide default-deny rule over the stack's resources, reporting the namespace's URN", async () => {
     const resources = [namespace("a", { "home-platform.dev/managed": "true" }), namespace("b", { "home-platform.dev/managed": "true" }), networkPolicy("default-deny", "a", denyAll)];
     const reported: Reported[] = [];
     const args = {
@@ -94,7 +94,7 @@ describe("the policy pack (policy/index.ts)", () => {
         throw new Error("unexpected");
       },
     };
-    (policy("namespace-default-deny") as StackValidationPolicy).validateStack(args as never, ((message: string, urn?: string) => reported.push({ message, urn })) as never);
+    await (policy("namespace-default-deny") as StackValidationPolicy).validateStack(args as never, ((message: string, urn?: string) => reported.push({ message, urn })) as never);
     expect(reported).toEqual([{ message: "namespace b has no deny-all NetworkPolicy named default-deny", urn: resources[1].urn }]);
   });
 

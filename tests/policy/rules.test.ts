@@ -1,4 +1,4 @@
-import { Secret } from "../../tools/plan/secrets";
+import { Secret } from "../../lib/secret-value";
 import { containerResources } from "../../policy/rules/container-resources";
 import { namespaceDefaultDeny } from "../../policy/rules/default-deny";
 import { imageReferenceProblem, noFloatingImages } from "../../policy/rules/images";

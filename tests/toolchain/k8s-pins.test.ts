@@ -25,7 +25,7 @@ const kpsDefaults = () =>
   };
 
 describe("toolchain pins of the control plane and monitoring components", () => {
-  it.each(["home", "lab"])("kube-apiserver, kube-controller-manager and kubectl are the Kubernetes release Pulumi.%s.yaml runs", (stack) => {
+  it.each(["home", "lab"] as const)("kube-apiserver, kube-controller-manager and kubectl are the Kubernetes release Pulumi.%s.yaml runs", (stack) => {
     const configured: string | undefined = stackConfig(stack)["home-platform:cluster"]?.kubernetesVersion;
     const kubernetesVersion = configured ?? clusterSchema.shape.kubernetesVersion.parse(undefined);
     expect(toolchain.kubernetes.version).toBe(`v${kubernetesVersion.replace(/^v/, "")}`);

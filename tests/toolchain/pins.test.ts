@@ -22,7 +22,7 @@ const notOlder = (a: number[], b: number[]) => a[0] !== b[0] ? a[0] > b[0] : a[1
 
 describe("toolchain pins", () => {
   it("Talos' machinery (the live suite's config validation) is the Talos release the stacks run", () => {
-    const releases = new Set(["home", "lab"].map((stack) => stackConfig(stack)["home-platform:cluster"].talosVersion).filter(Boolean));
+    const releases = new Set((["home", "lab"] as const).map((stack) => stackConfig(stack)["home-platform:cluster"].talosVersion).filter(Boolean));
     expect([...releases]).toEqual([toolchain["talos-machinery"].version]);
   });
 

@@ -6,14 +6,15 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { missingMaterial, skippedConformanceLine } from "../../tools/test-suites";
+import { checkerCommand, checkerVersion } from "../../tools/checkers";
+import { checkersLine, missingMaterial, skippedConformanceLine } from "../../tools/test-suites";
 
 const repoRoot = path.resolve(__dirname, "../..");
 const { conformance } = require("../suites.js") as { conformance: readonly string[] };
 
 /** Modules that read material from outside the repository, and the exports that do ("*": all). */
 const materialSources: Record<string, readonly string[] | "*"> = {
-  "lib/shared-path": "*",
+  "tools/shared-path": "*",
   "tests/helpers/chart-values": "*",
   "tests/helpers/crd-schema": "*",
   "tests/helpers/promtool": "*",
@@ -135,6 +136,33 @@ describe("what the conformance suite needs", () => {
   test("PROMTOOL stands in for promtool on PATH", () => {
     const env = { HOME_PLATFORM_SHARED: path.join(dir, "shared"), PATH: path.join(dir, "empty"), PROMTOOL: path.join(dir, "bin", "promtool") };
     expect(missingMaterial(env)).toEqual(["amtool (Debian package prometheus-alertmanager)", "yamllint (Debian package yamllint)"]);
+  });
+
+  test("AMTOOL stands in for amtool on PATH", () => {
+    const env = { HOME_PLATFORM_SHARED: path.join(dir, "shared"), PATH: path.join(dir, "empty"), AMTOOL: path.join(dir, "bin", "amtool") };
+    expect(missingMaterial(env)).toEqual(["promtool (Debian package prometheus)", "yamllint (Debian package yamllint)"]);
+  });
+
+  test("the helpers run PROMTOOL and AMTOOL when set, else the name on PATH", () => {
+    expect(checkerCommand("promtool", { PROMTOOL: "/opt/pinned/promtool" })).toBe("/opt/pinned/promtool");
+    expect(checkerCommand("amtool", { AMTOOL: "/opt/pinned/amtool" })).toBe("/opt/pinned/amtool");
+    expect(checkerCommand("promtool", { AMTOOL: "/opt/pinned/amtool" })).toBe("promtool");
+    expect(checkerCommand("amtool", { AMTOOL: "" })).toBe("amtool");
+  });
+
+  test("the suite names the checker versions it runs", () => {
+    // Both binaries' real first lines: "promtool, version 3.14.0 (branch: …)", "amtool, version 0.34.0 (…)".
+    const fake = (name: string, line: string) => {
+      const file = path.join(dir, "versions", name);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, `#!/bin/sh\necho '${line}'\necho '  build user: x'\n`, { mode: 0o755 });
+      return file;
+    };
+    const promtool = fake("promtool", "promtool, version 3.14.0 (branch: HEAD, revision: v3.14.0)");
+    const amtool = fake("amtool", "amtool, version 0.34.0 (branch: HEAD, revision: v0.34.0)");
+    expect(checkerVersion(promtool)).toBe(`promtool 3.14.0 (${promtool})`);
+    expect(checkersLine({ PROMTOOL: promtool, AMTOOL: amtool })).toBe(`conformance suite checkers: promtool 3.14.0 (${promtool}), amtool 0.34.0 (${amtool})`);
+    expect(checkerVersion(path.join(dir, "versions", "absent"))).toMatch(/\(version unknown: .*ENOENT/);
   });
 
   test("npm run test:conformance without its material fails and says what is missing", () => {

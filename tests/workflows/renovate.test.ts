@@ -106,7 +106,7 @@ describe("versions.ts", () => {
 });
 
 describe("stack files", () => {
-  it.each(["home", "lab"])("finds the Talos and Kubernetes releases Pulumi.%s.yaml pins, and nothing else", (stack) => {
+  it.each(["home", "lab"] as const)("finds the Talos and Kubernetes releases Pulumi.%s.yaml pins, and nothing else", (stack) => {
     const cluster = stackConfig(stack)["home-platform:cluster"];
     const expected: Found[] = [];
     if (cluster.talosVersion) {

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
+import { stackFileConfig } from "../helpers/stack-config";
 
 /** Reading the repository's workflow and stack files for the tests in this folder. */
 
@@ -50,7 +51,6 @@ export function job(workflow: Workflow, id: string): Record<string, any> & { ste
 }
 
 /** `config:` of Pulumi.<stack>.yaml. */
-export function stackConfig(stack: string): Record<string, any> {
-  const text = fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8");
-  return (YAML.parse(text) as { config: Record<string, any> }).config;
+export function stackConfig(stack: "home" | "lab"): Record<string, any> {
+  return stackFileConfig(stack);
 }

@@ -16,7 +16,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { observabilitySchema } from "../../config/schema/observability";
-import { toolPath } from "../../tests/live/helpers/tools";
+import { toolPath } from "../toolchain/paths";
 import { runPlan } from "../plan/engine";
 
 export interface AlertmanagerBenchOptions {

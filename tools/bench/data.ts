@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { observabilitySchema } from "../../config/schema/observability";
-import { toolPath } from "../../tests/live/helpers/tools";
+import { toolPath } from "../toolchain/paths";
 import { runPlan } from "../plan/engine";
 import { victoriaLogsValuesOf } from "../local/plan-parts";
 import { sleep } from "../local/process";

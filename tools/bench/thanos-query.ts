@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { toolPath } from "../../tests/live/helpers/tools";
+import { toolPath } from "../toolchain/paths";
 import { repoRoot, runPlan } from "../plan/engine";
 import { bucketSpecsOf, localS3Override, objstoreFileOf, parseObjstore, thanosValuesOf } from "../local/plan-parts";
 import { freePort, sleep } from "../local/process";

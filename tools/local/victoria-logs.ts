@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { sharedDir } from "../../lib/shared-path";
+import { sharedDir } from "../shared-path";
 import { mergeChartValues, victoriaLogsArgs } from "../../stacks/observability/logging/chart-args";
 import { charts } from "../../versions";
 import { freePort, httpOk, startServer, type LocalServer } from "./process";

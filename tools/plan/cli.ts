@@ -87,7 +87,8 @@ async function reportFailure(err: unknown, debug: boolean): Promise<void> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
+  // main() reports its own errors and resolves to the exit code; it never rejects.
+  void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

@@ -1,10 +1,12 @@
 /**
  * The Pulumi project and stack config, read the way the Pulumi CLI would hand them to the program:
- * keys "namespace:key", values strings (objects JSON-encoded), plus the list of secret keys.
+ * keys "namespace:key", values strings (objects JSON-encoded), plus the list of secret keys. The
+ * stack file itself is read by config/stack-file.ts, the project's one stack-file reader.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { asProgramConfig, readStackFileConfig, StackFileError } from "../../config/stack-file";
 
 export interface ProjectInfo {
   readonly name: string;
@@ -54,25 +56,32 @@ export function readProject(root: string): ProjectInfo {
 export function readStackConfig(project: ProjectInfo, stack: string, overrides: Readonly<Record<string, unknown>> = {}): StackConfig {
   const file = path.join(project.stackConfigDir, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) throw new PlanInputError(`stack config not found: ${path.relative(process.cwd(), file) || file}`);
-  const doc = parse(fs.readFileSync(file, "utf8")) ?? {};
-  const raw = asRecord(doc, file).config ?? {};
   const values: Record<string, unknown> = { ...project.defaults };
-  for (const [key, value] of Object.entries(asRecord(raw, `${file} config`))) values[qualify(key, project.name)] = value;
+  for (const [key, value] of Object.entries(stackFileConfig(file))) values[qualify(key, project.name)] = value;
   for (const [key, value] of Object.entries(overrides)) {
     const qualified = qualify(key, project.name);
     if (value === undefined) delete values[qualified];
     else values[qualified] = value;
   }
 
-  const config: Record<string, string> = {};
+  const plain: Record<string, unknown> = {};
   const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(values)) {
     const secure = { found: false };
-    const plain = replaceSecure(value, key, secure);
+    plain[key] = replaceSecure(value, key, secure);
     if (secure.found) secretKeys.push(key);
-    config[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
   }
-  return { config, secretKeys };
+  return { config: asProgramConfig(plain), secretKeys };
+}
+
+/** The stack file's `config:`; a malformed file is the user's to fix, so it is a PlanInputError. */
+function stackFileConfig(file: string): Record<string, unknown> {
+  try {
+    return readStackFileConfig(file);
+  } catch (err) {
+    if (err instanceof StackFileError) throw new PlanInputError(err.message);
+    throw err;
+  }
 }
 
 function replaceSecure(value: unknown, where: string, secure: { found: boolean }): unknown {

@@ -7,6 +7,10 @@
  * show nothing. Decoding the raw Struct ourselves keeps the marker exactly where the program put it.
  */
 
+import { REDACTED, Secret, isSecret } from "../../lib/secret-value";
+
+export { REDACTED, Secret, isSecret } from "../../lib/secret-value";
+
 /** Pulumi's wire signatures (runtime/rpc.js). Copied, not imported, so this module stays SDK-free. */
 export const wire = {
   sigKey: "4dabf18193072939515e22adb298388d",
@@ -18,31 +22,7 @@ export const wire = {
   unknown: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
 } as const;
 
-export const REDACTED = "[secret]";
 export const UNKNOWN = "[unknown]";
-
-// A global symbol, not `instanceof`: test helpers load the engine in isolated module registries,
-// so a Secret made by one copy of this file must still be recognised by another.
-const brand = Symbol.for("home-platform.plan.secret");
-
-/** A value the program marked secret. Printing or JSON-encoding it never shows the value. */
-export class Secret {
-  readonly [brand] = true;
-  constructor(readonly value: unknown) {}
-  toJSON(): string {
-    return REDACTED;
-  }
-  toString(): string {
-    return REDACTED;
-  }
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return REDACTED;
-  }
-}
-
-export function isSecret(value: unknown): value is Secret {
-  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
-}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !isSecret(value);

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { prometheusRule, type RuleGroup } from "../../../lib/alerting";
+import { prometheusRule, type RuleGroup } from "../../building-blocks/prometheus-rule";
 import { prometheusStorageRules, thanosRules } from "./thanos";
 import { victoriaLogsRules } from "./victoria-logs";
 

@@ -1,5 +1,5 @@
-import type { RuleGroup } from "../../../lib/alerting";
-import { releases } from "../metrics/names";
+import type { RuleGroup } from "../../building-blocks/prometheus-rule";
+import { releases } from "../public";
 import { runbookFor } from "./runbooks";
 
 /**

@@ -1,5 +1,5 @@
-import type { RuleGroup } from "../../../lib/alerting";
-import { victoriaLogsJob } from "../logging/names";
+import type { RuleGroup } from "../../building-blocks/prometheus-rule";
+import { victoriaLogsJob } from "../public";
 import { runbookFor } from "./runbooks";
 
 /**

@@ -4,14 +4,15 @@ import { PlatformNamespace } from "../../../components/platform-namespace";
 import { collectorNamespaceName } from "../../../config/namespaces";
 import type { ObservabilityConfig } from "../../../config/schema";
 import { type WorkloadRequest, withVolumes, workloadRequest } from "../../../lib/capacity";
-import { pinnedRelease } from "../../../lib/helm";
-import { createNetworkPolicies } from "../../../lib/network-policy";
+import { pinnedRelease } from "../../building-blocks/helm-release";
+import { createNetworkPolicies } from "../../building-blocks/network-policy";
 import { charts } from "../../../versions";
-import { collectorRelease, victoriaLogsRelease, victoriaLogsUrlFor } from "./names";
+import { victoriaLogsUrlFor } from "../public";
+import { collectorRelease, victoriaLogsRelease } from "./names";
 import { loggingNetworkPolicies } from "./network-policies";
 import { type SyslogEndpoint, syslogEndpoint, syslogRoutes, syslogServiceSpec } from "./syslog";
 import { collectorValues, victoriaLogsValues } from "./values";
-import { privilegedReasons } from "../../../policy/rules/pod-security";
+import { privilegedReasons } from "../../../lib/pod-security";
 
 export type { SyslogEndpoint } from "./syslog";
 
@@ -23,9 +24,11 @@ export type { SyslogEndpoint } from "./syslog";
  * Layout: VictoriaLogs runs in `logsNamespace` under `restricted`; the collector, which needs
  * hostPath access to the nodes' logs, runs alone in a `privileged` namespace next to it.
  */
+/** The part of `home-platform:observability` the logging half reads. */
+export type LoggingConfig = Pick<ObservabilityConfig, "logsNamespace" | "storageClass" | "victoriaLogs">;
+
 export interface LoggingArgs {
-  /** The observability section of stack config (`logsNamespace`, `storageClass`, `victoriaLogs`). */
-  config: ObservabilityConfig;
+  config: LoggingConfig;
   /** IANA zone RFC3164 syslog timestamps are read in (they carry none). */
   timezone: string;
   /** Node network: devices sending syslog live there, and so does kube-apiserver. */

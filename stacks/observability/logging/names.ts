@@ -1,29 +1,19 @@
 /**
- * Names and ports the logging half shares with its network policies, the metrics half (Grafana's
- * datasource URL) and the alerts. Release names prefix every object the charts create, so changing
- * one renames, and therefore recreates, the whole release.
+ * Names and ports internal to the logging half: its network policies, syslog Service and values.
+ * What the metrics half, the alerts and other stacks use lives in ../public.ts.
  */
 
-import { serviceHost } from "../metrics/names";
+import { releases, victoriaLogs } from "../public";
 
-export const victoriaLogsRelease = "vls";
-export const collectorRelease = "vlc";
-
-/** The chart's server Service: `<release>-victoria-logs-single-server` (chart helper `vm.plain.fullname`). */
-export const victoriaLogsServiceName = `${victoriaLogsRelease}-victoria-logs-single-server`;
-
-/**
- * The Prometheus `job` of the VictoriaLogs scrape. The operator names a ServiceMonitor's job after
- * the Service unless the monitor sets `jobLabel`, which the chart does not.
- */
-export const victoriaLogsJob = victoriaLogsServiceName;
+export const victoriaLogsRelease = releases.victoriaLogs;
+export const collectorRelease = releases.logCollector;
 
 /** Our own Service for syslog only, so the HTTP API (queries, deletes) never sits on a LAN address. */
 export const syslogServiceName = "victoria-logs-syslog";
 
 export const ports = {
   /** VictoriaLogs HTTP: ingestion, LogsQL queries and /metrics. */
-  victoriaLogsHttp: 9428,
+  victoriaLogsHttp: victoriaLogs.httpPort,
   /** vlagent's HTTP listener, which serves /metrics (fixed in the collector chart's DaemonSet). */
   collectorHttp: 9429,
   syslog: 514,
@@ -31,25 +21,11 @@ export const ports = {
   kubeApiserver: 6443,
 } as const;
 
-/**
- * Selector labels the charts put on their pods (`vm.selectorLabels`: chart name + release). Policies
- * select pods with them; the `app` label the server also carries is left out on purpose, so a chart
- * change there cannot silently detach a policy.
- */
-export const victoriaLogsPodLabels = {
-  "app.kubernetes.io/name": "victoria-logs-single",
-  "app.kubernetes.io/instance": victoriaLogsRelease,
-} as const;
+/** Selector labels the server chart puts on its pods (see ../public.ts). */
+export const victoriaLogsPodLabels = victoriaLogs.podLabels;
 
+/** Selector labels the collector chart puts on its pods (`vm.selectorLabels`: chart name + release). */
 export const collectorPodLabels = {
   "app.kubernetes.io/name": "victoria-logs-collector",
   "app.kubernetes.io/instance": collectorRelease,
 } as const;
-
-/**
- * In-cluster base URL of VictoriaLogs (no path): Grafana's datasource and the collector's remote
- * write. Fully qualified, like the metrics half's datasource URLs, so all four read alike.
- */
-export function victoriaLogsUrlFor(namespace: string): string {
-  return `http://${serviceHost(victoriaLogsServiceName, namespace)}:${ports.victoriaLogsHttp}`;
-}

@@ -1,5 +1,5 @@
-import { cidr, pods, tcp, type Peer, type PolicyDefinition } from "../../../lib/network-policy";
-import { podLabels as monitoringPodLabels } from "../metrics/names";
+import { cidr, pods, tcp, type Peer, type PolicyDefinition } from "../../building-blocks/network-policy";
+import { monitoringPodLabels } from "../public";
 import { collectorPodLabels, ports, victoriaLogsPodLabels } from "./names";
 import type { SyslogExposure } from "./syslog";
 

@@ -29,6 +29,14 @@ export const defaultCollectorStreamFields = [
   "kubernetes.pod_namespace",
 ] as const;
 
+/** Both charts' container securityContext: no privilege escalation, no capabilities, read-only root. */
+const restrictedContainer = {
+  enabled: true,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ["ALL"] },
+} as const;
+
 export interface VictoriaLogsValuesInput {
   readonly config: VictoriaLogsConfig;
   /** StorageClass for the data volume; the cluster default when undefined. */
@@ -70,12 +78,7 @@ export function victoriaLogsValues({ config, storageClass, timezone }: VictoriaL
         // capabilities, so adding NET_BIND_SERVICE to a non-root container does not work.
         sysctls: [unprivilegedPortSysctl],
       },
-      securityContext: {
-        enabled: true,
-        allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: true,
-        capabilities: { drop: ["ALL"] },
-      },
+      securityContext: { ...restrictedContainer },
       serviceMonitor: { enabled: true },
     },
     // Off: at 0.13.9 the chart renders every file under files/dashboards and drops each one's
@@ -109,12 +112,7 @@ export function collectorValues({ config, victoriaLogsUrl }: CollectorValuesInpu
     // Root (the default) because container log files are root-owned, but with no capabilities
     // and a read-only root filesystem: it only reads /var/log and writes its own hostPath state.
     podSecurityContext: { enabled: true, seccompProfile: { type: "RuntimeDefault" } },
-    securityContext: {
-      enabled: true,
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      capabilities: { drop: ["ALL"] },
-    },
+    securityContext: { ...restrictedContainer },
     podMonitor: { enabled: true },
   };
 }

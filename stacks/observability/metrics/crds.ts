@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { pinnedRelease } from "../../../lib/helm";
+import { pinnedRelease } from "../../building-blocks/helm-release";
 import { charts } from "../../../versions";
 import { releases } from "./names";
 

@@ -1,7 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ObservabilityConfig } from "../../../config/schema";
+import type { MetricsConfig } from "./index";
 import { grafanaPlugins } from "../../../versions";
-import { dashboardSidecarLabel, secretKeys, secretNames, serviceHost, services } from "./names";
+import { dashboardSidecarLabel, datasourceUids, serviceHost } from "../public";
+import { secretKeys, secretNames, services } from "./names";
 import { helperResources } from "./sizing";
 
 /**
@@ -27,13 +29,6 @@ export interface DatasourceUrls<T = string> {
   readonly victoriaLogs: T;
   readonly alertmanager: T;
 }
-
-export const datasourceUids = {
-  thanos: "thanos",
-  prometheus: "prometheus",
-  victoriaLogs: "victorialogs",
-  alertmanager: "alertmanager",
-} as const;
 
 /** The datasources this stack owns, except VictoriaLogs, whose URL comes from the logs half. */
 export function metricsDatasourceUrls(namespace: string): Omit<DatasourceUrls, "victoriaLogs"> {
@@ -92,7 +87,7 @@ export function grafanaDatasources(urls: DatasourceUrls<pulumi.Input<string>>): 
 export type GrafanaScheme = "http" | "https";
 
 export interface GrafanaValuesInput {
-  readonly config: ObservabilityConfig;
+  readonly config: MetricsConfig;
   /** Defaults to https. */
   readonly grafanaScheme?: GrafanaScheme;
   readonly namespace: string;

@@ -4,8 +4,8 @@ import { PlatformNamespace } from "../../../components/platform-namespace";
 import { nodeExporterNamespaceName } from "../../../config/namespaces";
 import type { ObservabilityConfig } from "../../../config/schema";
 import type { WorkloadRequest } from "../../../lib/capacity";
-import { pinnedRelease } from "../../../lib/helm";
-import { createNetworkPolicies } from "../../../lib/network-policy";
+import { pinnedRelease } from "../../building-blocks/helm-release";
+import { createNetworkPolicies } from "../../building-blocks/network-policy";
 import { charts } from "../../../versions";
 import { alertmanagerConfigObject } from "./alertmanager";
 import { deployMonitoringCrds } from "./crds";
@@ -17,17 +17,20 @@ import { s3Port } from "./objstore";
 import { createMetricsSecrets, type MetricsSecretsArgs } from "./secrets";
 import { metricsWorkloadRequests } from "./sizing";
 import { thanosValues } from "./thanos";
-import { privilegedReasons } from "../../../policy/rules/pod-security";
+import { privilegedReasons } from "../../../lib/pod-security";
 
 export type { DatasourceUrls } from "./grafana";
 
+/** The part of `home-platform:observability` the metrics half reads: everything but the logs' own settings. */
+export type MetricsConfig = Omit<ObservabilityConfig, "victoriaLogs">;
+
 export interface MetricsArgs extends Omit<MetricsSecretsArgs, "namespace"> {
-  readonly config: ObservabilityConfig;
+  readonly config: MetricsConfig;
   /** IANA zone for dashboards. */
   readonly timezone: string;
   readonly nodeCidr: string;
   /** Pod and service ranges: never "the internet" for the S3, Discord and grafana.com (plugin) allows. */
-  readonly clusterCidrs: readonly string[];
+  readonly podAndServiceCidrs: readonly string[];
   /** The monitoring namespace's name as an Output of the namespace resource (orders creation after it). */
   readonly namespace: pulumi.Output<string>;
   /** VictoriaLogs query URL, from the logs half. */
@@ -70,7 +73,7 @@ export function deployMetrics(name: string, args: MetricsArgs, parent: pulumi.Re
     metricsNetworkPolicies({
       nodeCidr: args.nodeCidr,
       logsNamespace: config.logsNamespace,
-      clusterCidrs: args.clusterCidrs,
+      podAndServiceCidrs: args.podAndServiceCidrs,
       s3Port: s3Port(args.thanosBucket.endpoint),
       scrapeControlPlane: config.prometheus.scrapeControlPlane,
       grafanaIngressNamespace: config.grafana.ingressNamespace,

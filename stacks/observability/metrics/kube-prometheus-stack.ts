@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { ObservabilityConfig } from "../../../config/schema";
+import type { MetricsConfig } from "./index";
 import { alertmanagerConfiguration, chartAlertmanagerConfig } from "./alertmanager";
 import { grafanaValues, type GrafanaScheme } from "./grafana";
 import { kpsFullname, secretKeys, secretNames } from "./names";
@@ -11,7 +11,7 @@ import { helperResources } from "./sizing";
  */
 
 export interface KubePrometheusStackValuesInput {
-  readonly config: ObservabilityConfig;
+  readonly config: MetricsConfig;
   /** Monitoring namespace (Prometheus, Alertmanager, Grafana, operator, kube-state-metrics). */
   readonly namespace: string;
   /** Privileged namespace node-exporter runs in. */

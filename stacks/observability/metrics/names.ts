@@ -6,10 +6,14 @@
  * Object names follow from the release names: kube-prometheus-stack gets `fullnameOverride: kps`
  * (so `kps-prometheus`, `kps-alertmanager`, `kps-thanos-discovery`), its Grafana sub-chart is
  * `<release>-grafana`, and the Thanos chart uses the release name as its full name when the
- * release name contains "thanos".
+ * release name contains "thanos". Names other parts of the stack or other stacks use (release
+ * names, the dashboard label, datasource UIDs, Prometheus' and Grafana's pod labels) live in
+ * ../public.ts.
  */
 
-export const releases = { kubePrometheusStack: "kps", thanos: "thanos", prometheusOperatorCrds: "prometheus-operator-crds" } as const;
+import { monitoringPodLabels, releases, serviceHost } from "../public";
+
+export { releases };
 
 /** kube-prometheus-stack's `fullnameOverride`: the prefix of the Prometheus, Alertmanager and operator objects. */
 export const kpsFullname = "kps";
@@ -29,13 +33,6 @@ export const secretKeys = {
   grafanaPassword: "admin-password",
   discordWebhookUrl: "webhook-url",
 } as const;
-
-/**
- * The label Grafana's dashboard sidecar collects ConfigMaps by. kube-prometheus-stack labels its
- * own dashboards from the same sidecar values; the VictoriaLogs chart and the security stack set
- * it on theirs, so all of them must agree with this one pair.
- */
-export const dashboardSidecarLabel = { key: "grafana_dashboard", value: "1" } as const;
 
 /** The global AlertmanagerConfig (routes, receivers, inhibit rules), named by `alertmanagerSpec.alertmanagerConfiguration`. */
 export const alertmanagerConfigName = "platform-alerting";
@@ -67,9 +64,8 @@ export const ports = {
 
 /** Pod labels set by the charts and the operator (selector labels, which do not change between versions). */
 export const podLabels = {
-  prometheus: { "app.kubernetes.io/name": "prometheus" },
+  ...monitoringPodLabels,
   alertmanager: { "app.kubernetes.io/name": "alertmanager" },
-  grafana: { "app.kubernetes.io/name": "grafana" },
   operator: { app: "kube-prometheus-stack-operator" },
   admissionCreate: { app: "kube-prometheus-stack-admission-create" },
   admissionPatch: { app: "kube-prometheus-stack-admission-patch" },
@@ -78,11 +74,6 @@ export const podLabels = {
   thanosStoreGateway: { "app.kubernetes.io/name": "thanos", "app.kubernetes.io/component": "store-gateway" },
   thanosCompact: { "app.kubernetes.io/name": "thanos", "app.kubernetes.io/component": "compact" },
 } as const;
-
-/** `<service>.<namespace>.svc.cluster.local`. */
-export function serviceHost(service: string, namespace: string): string {
-  return `${service}.${namespace}.svc.cluster.local`;
-}
 
 /** Thanos Query's `--endpoint` for the sidecars: DNS SRV over the discovery Service's `grpc` port. */
 export function sidecarEndpoint(namespace: string): string {

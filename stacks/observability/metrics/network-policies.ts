@@ -1,5 +1,5 @@
-import { allPods, cidr, outside, pods, tcp, type PolicyDefinition } from "../../../lib/network-policy";
-import { ports as loggingPorts, victoriaLogsPodLabels } from "../logging/names";
+import { allPods, cidr, outside, pods, tcp, type PolicyDefinition } from "../../building-blocks/network-policy";
+import { victoriaLogs } from "../public";
 import { podLabels, ports } from "./names";
 
 /**
@@ -48,7 +48,7 @@ export interface MetricsPolicyInput {
   readonly nodeCidr: string;
   readonly logsNamespace: string;
   /** Pod and service ranges, excluded from "outside" (S3, Discord, the grafana.com plugin download). */
-  readonly clusterCidrs: readonly string[];
+  readonly podAndServiceCidrs: readonly string[];
   /** TCP port of the MinIO endpoint. */
   readonly s3Port: number;
   /** Whether Prometheus scrapes controller-manager, scheduler, etcd and kube-proxy on the nodes. */
@@ -59,7 +59,7 @@ export interface MetricsPolicyInput {
 
 export function metricsNetworkPolicies(input: MetricsPolicyInput): PolicyDefinition[] {
   const apiserver = { peers: [cidr(input.nodeCidr)], ports: tcp(ports.kubeApiserver) };
-  const internet = outside(input.clusterCidrs);
+  const internet = outside(input.podAndServiceCidrs);
   const s3 = { peers: [internet], ports: tcp(input.s3Port) };
   const https = { peers: [internet], ports: tcp(443) };
   const nodePorts = [...Object.values(nodeScrapePorts), ...(input.scrapeControlPlane ? Object.values(controlPlaneScrapePorts) : [])];
@@ -110,7 +110,7 @@ export function metricsNetworkPolicies(input: MetricsPolicyInput): PolicyDefinit
         { peers: [pods(podLabels.thanosQuery)], ports: tcp(ports.thanosHttp) },
         { peers: [pods(podLabels.prometheus)], ports: tcp(ports.prometheusWeb) },
         { peers: [pods(podLabels.alertmanager)], ports: tcp(ports.alertmanagerWeb) },
-        { peers: [pods(victoriaLogsPodLabels, input.logsNamespace)], ports: tcp(loggingPorts.victoriaLogsHttp) },
+        { peers: [pods(victoriaLogs.podLabels, input.logsNamespace)], ports: tcp(victoriaLogs.httpPort) },
         apiserver,
         https,
       ],

@@ -1,4 +1,4 @@
-import type { ObservabilityConfig } from "../../../config/schema";
+import type { MetricsConfig } from "./index";
 import { withVolumes, workloadRequest, type ContainerResources, type WorkloadRequest } from "../../../lib/capacity";
 
 /**
@@ -48,7 +48,7 @@ export function podRequest(
  * What the metrics workloads ask of the cluster, from the same objects the Helm values use.
  * One replica each: the charts' defaults, which the values keep.
  */
-export function metricsWorkloadRequests(config: ObservabilityConfig, stack = "observability"): WorkloadRequest[] {
+export function metricsWorkloadRequests(config: MetricsConfig, stack = "observability"): WorkloadRequest[] {
   return [
     withVolumes(podRequest(stack, "prometheus", 1, [config.prometheus.resources, helperResources.thanosSidecar, helperResources.configReloader]), config.prometheus.volumeSize),
     withVolumes(podRequest(stack, "alertmanager", 1, [config.alertmanager.resources, helperResources.configReloader]), config.alertmanager.volumeSize),

@@ -1,4 +1,5 @@
 import type { ObservabilityConfig } from "../../../config/schema";
+import type { MetricsConfig } from "./index";
 import { secretKeys, secretNames, sidecarEndpoint } from "./names";
 
 /**
@@ -8,7 +9,7 @@ import { secretKeys, secretNames, sidecarEndpoint } from "./names";
  */
 
 export interface ThanosValuesInput {
-  readonly config: ObservabilityConfig;
+  readonly config: MetricsConfig;
   readonly namespace: string;
 }
 

@@ -1,9 +1,10 @@
 import { clusterCapacity, nodeReserve } from "../../../components/talos-cluster/capacity";
 import { nodeMachineConfig, type V1Alpha1Config } from "../../../components/talos-cluster/machine-config";
 import type { ClusterNodeConfig, PlatformConfig } from "../../../config/schema";
-import { cpuToMillis, memoryToMiB } from "../../../lib/capacity";
+import { cpuToMillis, memoryToMiB } from "../../../lib/quantity";
 import { fakeSecretsBundle } from "./helpers/fake-secrets";
-import { fixtureConfig, stackConfig } from "./helpers/stack-config";
+import { fixtureConfig } from "./helpers/fixture-config";
+import { stackConfig } from "../../helpers/stack-config";
 
 /**
  * The capacity report must subtract exactly what the generated machine configs reserve, so the

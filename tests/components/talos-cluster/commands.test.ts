@@ -1,7 +1,7 @@
 import { applyCommandOptions, applyRetry, bootstrapRetry, commandTimeout } from "../../../components/talos-cluster/commands";
 import { resourcesOfType, unwrapSecrets } from "../../helpers";
 import { type Rendered, renderCluster } from "./helpers/render";
-import { stackConfig } from "./helpers/stack-config";
+import { stackConfig } from "../../helpers/stack-config";
 
 /**
  * How the talosctl commands use @pulumi/command 1.x (pulumi/pulumi-command v1.2.1,

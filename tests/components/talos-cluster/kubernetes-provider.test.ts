@@ -2,7 +2,7 @@ import type * as PulumiModule from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import type { PlatformConfig } from "../../../config/schema";
 import { fakeApiToken } from "./helpers/render";
-import { stackConfig, withCluster } from "./helpers/stack-config";
+import { stackConfig, withCluster } from "../../helpers/stack-config";
 
 /**
  * Issue 9 items 3 and 10: the Kubernetes provider must not be replaced by an admin-certificate

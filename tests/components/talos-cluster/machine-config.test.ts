@@ -6,7 +6,8 @@ import { nodeMacAddress } from "../../../components/talos-cluster/topology";
 import { nodeVmArgs } from "../../../components/talos-cluster/vm";
 import type { ClusterNodeConfig, PlatformConfig } from "../../../config/schema";
 import { fakeSecretsBundle } from "./helpers/fake-secrets";
-import { fixtureConfig, stackConfig } from "./helpers/stack-config";
+import { fixtureConfig } from "./helpers/fixture-config";
+import { stackConfig } from "../../helpers/stack-config";
 import { validateYamlDocuments } from "./helpers/talos-schema";
 
 type Doc = Record<string, unknown>;

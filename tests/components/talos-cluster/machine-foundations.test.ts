@@ -2,7 +2,7 @@ import { nodeMachineConfig } from "../../../components/talos-cluster/machine-con
 import { machineFoundationsPatch } from "../../../components/talos-cluster/machine-foundations";
 import { toYamlDocuments } from "../../../components/talos-cluster/serialize";
 import { fakeSecretsBundle } from "./helpers/fake-secrets";
-import { stackConfig } from "./helpers/stack-config";
+import { stackConfig } from "../../helpers/stack-config";
 import { validateYamlDocuments } from "./helpers/talos-schema";
 
 type Doc = Record<string, any>;

@@ -9,7 +9,8 @@ import type { PlatformConfig } from "../../../config/schema";
 import { fakeSecretsBundle } from "./helpers/fake-secrets";
 import { findResource, resourcesOfType, unwrapSecrets, type CapturedResource } from "../../helpers";
 import { type Rendered, renderCluster } from "./helpers/render";
-import { fixtureConfig, project, rawFixtureConfig } from "./helpers/stack-config";
+import { fixtureConfig, rawFixtureConfig } from "./helpers/fixture-config";
+import { project } from "../../helpers/stack-config";
 
 const VM = "proxmoxve:index/vmLegacy:VmLegacy";
 const DOWNLOAD = "proxmoxve:download/file:File";

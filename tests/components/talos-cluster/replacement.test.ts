@@ -1,7 +1,7 @@
 import { applyCommandOptions } from "../../../components/talos-cluster/commands";
 import { nodeVmOptions } from "../../../components/talos-cluster/vm";
 import { type Rendered, renderCluster } from "./helpers/render";
-import { stackConfig } from "./helpers/stack-config";
+import { stackConfig } from "../../helpers/stack-config";
 
 /**
  * What happens when a node's VM is replaced. The plan's recorder does not capture

@@ -3,7 +3,8 @@ import * as YAML from "yaml";
 import type { PlatformConfig } from "../../../config/schema";
 import { visibleStrings } from "../../helpers";
 import { fakeApiToken, type Rendered, renderCluster } from "./helpers/render";
-import { fixtureConfig, stackConfig } from "./helpers/stack-config";
+import { fixtureConfig } from "./helpers/fixture-config";
+import { stackConfig } from "../../helpers/stack-config";
 
 /**
  * Secrets in the rendered component: on both stacks (control planes only) and on the two-hosts

@@ -1,7 +1,7 @@
 import type { PlatformConfig } from "../../../config/schema";
 import { resourcesOfType, unwrapSecrets, valueOf } from "../../helpers";
 import { renderCluster } from "./helpers/render";
-import { stackConfig, withCluster } from "./helpers/stack-config";
+import { stackConfig, withCluster } from "../../helpers/stack-config";
 
 /**
  * Logical names are identity: an edit to sizing, tags or the Talos version must leave every URN

@@ -4,7 +4,7 @@ import * as YAML from "yaml";
 import type { PlatformConfig } from "../../../config/schema";
 import { findResource, isSecret, isSecretAt, resourcesOfType, unwrapSecrets, type CapturedResource } from "../../helpers";
 import { type Rendered, renderCluster } from "./helpers/render";
-import { stackConfig } from "./helpers/stack-config";
+import { stackConfig } from "../../helpers/stack-config";
 import { validateYamlDocuments } from "./helpers/talos-schema";
 
 const VM = "proxmoxve:index/vmLegacy:VmLegacy";

@@ -1,10 +1,10 @@
 import { nodeMachineConfig, type V1Alpha1Config } from "../../../components/talos-cluster/machine-config";
 import { nodeVmArgs } from "../../../components/talos-cluster/vm";
-import { cpuToMillis, memoryToMiB } from "../../../lib/capacity";
+import { cpuToMillis, memoryToMiB } from "../../../lib/quantity";
 import { findResource, unwrapSecrets } from "../../helpers";
 import { fakeSecretsBundle } from "./helpers/fake-secrets";
 import { renderCluster } from "./helpers/render";
-import { stackConfig } from "./helpers/stack-config";
+import { stackConfig } from "../../helpers/stack-config";
 
 /**
  * Issue 9 item 8: what Talos v1.13.9 and its Proxmox guide expect, written down from the sources

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { SopsError, type SopsErrorCode } from "../../../lib/sops";
-import { sharedDir } from "../../../lib/shared-path";
+import { sharedDir } from "../../../tools/shared-path";
 
 export const repoRoot = path.resolve(__dirname, "..", "..", "..");
 

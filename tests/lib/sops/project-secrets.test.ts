@@ -4,7 +4,7 @@ import path from "node:path";
 import * as age from "age-encryption";
 import { parse } from "yaml";
 import { decryptFile } from "../../../lib/sops";
-import { ruleFor } from "../../../tools/sops-encrypt";
+import { ruleFor } from "../../../tools/sops/encrypt";
 import { repoRoot } from "./helpers";
 
 const demoKey = path.join(repoRoot, "secrets", "demo-age.key");

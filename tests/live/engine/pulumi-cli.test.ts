@@ -9,8 +9,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseStackConfig } from "../../../config/parse";
-import { rawStackConfig, stackConfig, project } from "../../components/talos-cluster/helpers/stack-config";
-import { toolPath } from "../helpers/tools";
+import { rawStackConfig, stackConfig, project } from "../../helpers/stack-config";
+import { toolPath } from "../../../tools/toolchain/paths";
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
 let tmp: string;

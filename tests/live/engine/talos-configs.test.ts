@@ -13,10 +13,10 @@ import * as YAML from "yaml";
 import { kubeconfigDocument, talosconfigDocument } from "../../../components/talos-cluster/client-config";
 import { nodeMachineConfig } from "../../../components/talos-cluster/machine-config";
 import { toYamlDocuments } from "../../../components/talos-cluster/serialize";
-import { stackConfig } from "../../components/talos-cluster/helpers/stack-config";
+import { stackConfig } from "../../helpers/stack-config";
 import { valueOf } from "../../helpers";
 import * as pulumi from "@pulumi/pulumi";
-import { toolPath } from "../helpers/tools";
+import { toolPath } from "../../../tools/toolchain/paths";
 import { makeRealPki, type RealPki } from "./pki";
 
 const validator = () => toolPath("talos-machinery", "talos-validate");

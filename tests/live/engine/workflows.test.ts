@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { toolPath } from "../helpers/tools";
+import { toolPath } from "../../../tools/toolchain/paths";
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
 const workflows = fs.readdirSync(path.join(repoRoot, ".forgejo", "workflows")).filter((f) => f.endsWith(".yaml")).map((f) => `.forgejo/workflows/${f}`);

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
 import { freePorts, launch, type Running } from "./control-plane";
-import { toolPath, toolVersion } from "./tools";
+import { toolPath, toolVersion } from "../../../tools/toolchain/paths";
 
 /**
  * Alertmanager (pinned build) on loopback with a given configuration, and an HTTP receiver that

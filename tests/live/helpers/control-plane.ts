@@ -6,7 +6,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { toolPath, toolVersion } from "./tools";
+import { toolPath, toolVersion } from "../../../tools/toolchain/paths";
 
 /**
  * A real Kubernetes control plane on loopback for the live suite: etcd, kube-apiserver (RBAC, Pod

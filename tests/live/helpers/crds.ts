@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { sharedDir } from "../../../lib/shared-path";
+import { sharedDir } from "../../../tools/shared-path";
 import type { ControlPlane } from "./control-plane";
-import { toolPath } from "./tools";
+import { toolPath } from "../../../tools/toolchain/paths";
 
 /**
  * The CustomResourceDefinitions our objects need, at the versions the pinned charts ship. One

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { toolchain } from "../../../versions";
-import { toolPath } from "../helpers/tools";
+import { toolPath } from "../../../tools/toolchain/paths";
 
 /**
  * The control-plane and monitoring tools report the versions they are cached under. The version

@@ -7,7 +7,7 @@ import { type RunningAlertmanager, type WebhookReceiver, startAlertmanager, star
 import { type ControlPlane, type Running, freePorts, launch, startControlPlane } from "../helpers/control-plane";
 import { installCrds } from "../helpers/crds";
 import { type PlanOut, apiServerSettings, planOut } from "../helpers/plan-out";
-import { toolPath, toolVersion } from "../helpers/tools";
+import { toolPath, toolVersion } from "../../../tools/toolchain/paths";
 import { type KpsRelease, alertmanagerConfigSecret, alertmanagerName, alertmanagerResource, prometheusName, prometheusResource, serviceAccounts } from "./kps-objects";
 
 /**

@@ -12,7 +12,7 @@ import { applyBucket, readBucket, s3Client, targetOf, type S3Target } from "../.
 import { startS3, type LocalS3 } from "../../../tools/local/seaweedfs";
 import { runStackPlan } from "../../helpers";
 import { stackConfig } from "../../workflows/workflow-files";
-import { toolPath } from "../helpers/tools";
+import { toolPath } from "../../../tools/toolchain/paths";
 
 /**
  * Our S3 settings and Thanos objstore wiring against real servers: SeaweedFS (pinned build,

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { runStackPlan, type PlanResult } from "../../helpers";
 import { startVictoriaLogs, type LocalVictoriaLogs } from "../../../tools/local/victoria-logs";
 import { victoriaLogsValuesOf } from "../../../tools/local/plan-parts";
-import { toolPath } from "../helpers/tools";
+import { toolPath } from "../../../tools/toolchain/paths";
 
 /**
  * One VictoriaLogs per test file, started with the flags the pinned chart renders from the values

@@ -4,8 +4,8 @@ import { exportContainer } from "../../../stacks/security/dashboard";
 import { policyNames } from "../../../stacks/security/tracing-policies";
 import { collectorValuesOf, dashboardLogsQueriesOf, type DashboardLogsQuery } from "../../../tools/local/plan-parts";
 import { logsqlQuery, logsqlStats, startCollector, type CollectorRun } from "../../../tools/local/victoria-logs";
-import { stackConfig } from "../../stacks/observability/logging/support/config";
-import { toolPath } from "../helpers/tools";
+import { stackConfig } from "../../helpers/stack-config";
+import { toolPath } from "../../../tools/toolchain/paths";
 import { eventually, startHarness, type VictoriaLogsHarness } from "./harness";
 import { agentLogLines, exportedEvents, type Fixture } from "./tetragon-events";
 
@@ -111,6 +111,11 @@ const expectations: Record<string, (q: DashboardLogsQuery) => Promise<void>> = {
         // What a reader of the log panel needs: which binary, where, and when (the event's own time).
         const times = events.filter((e) => e.policy === policy).map((e) => JSON.parse(e.line).time as string);
         for (const row of rows) {
+          // The line's text (the events have no message field, so VictoriaLogs' placeholder otherwise).
+          const where = `${row["process_kprobe.process.pod.namespace"]}/${row["process_kprobe.process.pod.name"]}`;
+          const process = [row["process_kprobe.process.binary"], row["process_kprobe.process.arguments"]].filter((part) => part).join(" ");
+          expect(row._msg).toBe(`${row["process_kprobe.function_name"]}: ${process} in ${where} on talos-cp-01`);
+          expect(row._msg).not.toContain("missing _msg field");
           expect(row["process_kprobe.process.binary"]).toMatch(/^\//);
           expect(row["process_kprobe.process.pod.namespace"]).toMatch(/^(apps|media)$/);
           expect(times.map((t) => Date.parse(t))).toContain(Date.parse(row._time));

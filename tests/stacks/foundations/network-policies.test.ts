@@ -1,4 +1,4 @@
-import { networkPolicySpec } from "../../../lib/network-policy";
+import { networkPolicySpec } from "../../../stacks/building-blocks/network-policy";
 import { containerPort, envoyGatewayPolicies, openebsPolicies } from "../../../stacks/foundations/network-policies";
 import { gatewayListenerSpecs } from "../../../stacks/foundations/gateway-objects";
 

@@ -14,7 +14,7 @@ const nonPublic: Interval[] = [
 ];
 
 describe("the internet rule", () => {
-  const policies = runnerNetworkPolicies({ ports: [443], allowCidrs: [], clusterCidrs: [], registrationPods: { job: "x" } });
+  const policies = runnerNetworkPolicies({ ports: [443], allowCidrs: [], nodePodAndServiceCidrs: [], registrationPods: { job: "x" } });
   const internet = policies.find((d) => d.name === "allow-internet-egress")!;
   const peer = internet.egress![0].peers[0];
   if (peer.kind !== "cidr") throw new Error("expected a CIDR peer");
@@ -47,7 +47,7 @@ describe("cluster networks", () => {
   });
 
   it("limits the registration Job's API access to the cluster networks when they are known", () => {
-    const definitions = runnerNetworkPolicies({ ports: [443], allowCidrs: [], clusterCidrs: ["192.168.35.0/24"], registrationPods: { job: "x" } });
+    const definitions = runnerNetworkPolicies({ ports: [443], allowCidrs: [], nodePodAndServiceCidrs: ["192.168.35.0/24"], registrationPods: { job: "x" } });
     const api = definitions.find((d) => d.name === "allow-registration-apiserver")!;
     expect(api.podSelector).toEqual({ job: "x" });
     expect(api.egress![0].peers).toEqual([{ kind: "cidr", cidr: "192.168.35.0/24" }]);

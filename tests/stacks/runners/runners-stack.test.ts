@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { RunnersConfig } from "../../../config/schema";
-import { cpuToMillis, memoryToMiB } from "../../../lib/capacity";
+import { cpuToMillis, memoryToMiB } from "../../../lib/quantity";
 import { RunnersStack } from "../../../stacks/runners";
 import { charts, images } from "../../../versions";
 import { containsSecret, findResource, isSecretAt, resourcesOfType, unwrapSecrets, valueOf, withMocks, type CapturedResource } from "../../helpers";
@@ -42,14 +42,14 @@ interface Deployed {
 
 async function deploy(
   config: RunnersConfig,
-  options: { registrationToken?: pulumi.Input<string>; clusterCidrs?: string[] } = {},
+  options: { registrationToken?: pulumi.Input<string>; nodePodAndServiceCidrs?: string[] } = {},
 ): Promise<Deployed> {
   let stack: RunnersStack | undefined;
   const resources = await withMocks(() => {
     const provider = new k8s.Provider("k8s", {});
     stack = new RunnersStack(
       "runners",
-      { config, registrationToken: options.registrationToken ?? pulumi.secret(token), clusterCidrs: options.clusterCidrs },
+      { config, registrationToken: options.registrationToken ?? pulumi.secret(token), nodePodAndServiceCidrs: options.nodePodAndServiceCidrs },
       { provider },
     );
   });
@@ -252,15 +252,15 @@ describe("registration and RBAC", () => {
 
 describe("network isolation", () => {
   it("admits no ingress and lets only the registration pods reach the API server, on the cluster's networks", async () => {
-    const clusterCidrs = ["203.0.113.0/24"];
-    const d = await deploy(runnersConfig("home"), { clusterCidrs });
+    const nodePodAndServiceCidrs = ["203.0.113.0/24"];
+    const d = await deploy(runnersConfig("home"), { nodePodAndServiceCidrs });
     const policies = ofType(d, T.networkPolicy).map((r) => inputs(r).spec);
     for (const spec of policies) expect(spec.ingress ?? []).toEqual([]);
     const internet = inputs(find(d, T.networkPolicy, "runners-allow-internet-egress")).spec;
-    expect(internet.egress[0].to[0].ipBlock.except).toEqual(expect.arrayContaining(clusterCidrs));
+    expect(internet.egress[0].to[0].ipBlock.except).toEqual(expect.arrayContaining(nodePodAndServiceCidrs));
     const api = inputs(find(d, T.networkPolicy, "runners-allow-registration-apiserver")).spec;
     expect(jobPod(d).metadata.labels).toMatchObject(api.podSelector.matchLabels);
-    expect(api.egress[0].to).toEqual(clusterCidrs.map((cidr) => ({ ipBlock: { cidr } })));
+    expect(api.egress[0].to).toEqual(nodePodAndServiceCidrs.map((cidr) => ({ ipBlock: { cidr } })));
   });
 });
 

@@ -1,5 +1,5 @@
 import type { SecurityConfig } from "../../../config/schema/security";
-import { rulesFile, type AlertRule } from "../../../lib/alerting";
+import { rulesFile, type AlertRule } from "../../../stacks/building-blocks/prometheus-rule";
 import { securityAlertGroups } from "../../../stacks/security/alerts";
 import { policyNames } from "../../../stacks/security/tracing-policies";
 import { promtoolCheckRules, promtoolTestRules, type AlertTestCase, type ExpectedAlert, type InputSeries } from "../../helpers/promtool";
@@ -33,9 +33,18 @@ function firing(cfg: SecurityConfig, alert: string, labels: Record<string, strin
 }
 
 /** Runs one promtool unit test for `alert`; fails with promtool's own output. */
-function expectPromtool(cfg: SecurityConfig, alert: string, series: InputSeries[], evalTime: string, expected: ExpectedAlert[], ciNamespaces: string[] = []): void {
+function expectPromtool(
+  cfg: SecurityConfig,
+  alert: string,
+  series: InputSeries[],
+  evalTime: string,
+  expected: ExpectedAlert[],
+  ciNamespaces: string[] = [],
+  evaluationInterval = "1m",
+): void {
   const testCase: AlertTestCase = { eval_time: evalTime, alertname: alert, exp_alerts: expected };
-  const result = promtoolTestRules(rulesFile(securityAlertGroups(cfg, ciNamespaces)), [{ interval: "1m", input_series: series, alert_rule_test: [testCase] }]);
+  const rules = rulesFile(securityAlertGroups(cfg, ciNamespaces));
+  const result = promtoolTestRules(rules, [{ interval: "1m", input_series: series, alert_rule_test: [testCase] }], evaluationInterval);
   if (!result.ok) throw new Error(`promtool test rules failed for ${alert}:\n${result.output}`);
 }
 
@@ -204,6 +213,28 @@ describe("increase over an existing series", () => {
   });
 });
 
+describe("events counted exactly, not extrapolated", () => {
+  // Samples every minute, rules evaluated every 30s (scrapes and evaluations are not aligned in a
+  // cluster either): at 13m30s the window's first sample is 30s after its start, and increase()
+  // stretches the growth it saw to the whole window (x1.125 here; x1.25 on Prometheus 3 even when
+  // aligned, its windows being left-open).
+  const cfg = securityConfig({ alerts: { suspiciousConnectionsPer5m: 5, authFailuresPer5m: 10 } });
+  it("SensitiveFileAccessed reports one event as 1", () => {
+    expectPromtool(cfg, "SensitiveFileAccessed", [policyEvents(policyNames.sensitiveFiles, { binary: "/bin/cat" }, "2x10 3x10")], "13m30s", [
+      firing(cfg, "SensitiveFileAccessed", { namespace: pod.namespace, pod: pod.pod, binary: "/bin/cat" }, 1),
+    ], [], "30s");
+  });
+  it("SuspiciousNetworkActivity stays silent at four connections against a limit of five", () => {
+    expectPromtool(cfg, "SuspiciousNetworkActivity", [policyEvents(policyNames.networkEgress, { binary: "/bin/nc" }, "1x10 5x10")], "13m30s", [], [], "30s");
+  });
+  it("a counter reset counts the events after it", () => {
+    // The agent restarted at 11m: the same series starts again from 2 new events.
+    expectPromtool(cfg, "SensitiveFileAccessed", [policyEvents(policyNames.sensitiveFiles, { binary: "/bin/cat" }, "7x10 2x10")], "13m", [
+      firing(cfg, "SensitiveFileAccessed", { namespace: pod.namespace, pod: pod.pod, binary: "/bin/cat" }, 2),
+    ]);
+  });
+});
+
 describe("a scrape gap", () => {
   // Present for 10 minutes, missing for 10 (Prometheus or the agent restarting), back with the
   // same value: no event happened, so nothing may fire when the series reappears.
@@ -214,6 +245,18 @@ describe("a scrape gap", () => {
     expectPromtool(cfg, "PrivilegeEscalationDetected", [policyEvents(policyNames.privilegeEscalation, { binary: "/bin/su" }, gap(1))], evalTime, []);
     expectPromtool(cfg, "SuspiciousNetworkActivity", [policyEvents(policyNames.networkEgress, { binary: "/bin/nc" }, gap(4))], evalTime, []);
     expectPromtool(cfg, "RepeatedAuthenticationFailures", [series("authentication_attempts", { job: "apiserver", result: "failure" }, gap(6))], evalTime, []);
+  });
+  it("catches the first event after an agent restart reset the counter during the gap", () => {
+    // Before: 3 events; after the restart the same series starts again at its first event.
+    expectPromtool(cfg, "SensitiveFileAccessed", [policyEvents(policyNames.sensitiveFiles, { binary: "/bin/cat" }, "3x10 _x10 1x10")], "25m", [
+      firing(cfg, "SensitiveFileAccessed", { namespace: pod.namespace, pod: pod.pod, binary: "/bin/cat" }, 1),
+    ]);
+  });
+  it("counts an event right after the gap as one, before the window reaches back past the gap", () => {
+    // Back at 21m with the old value, one event at 24m; at 25m30s the window's start (20m30s) is still in the gap.
+    expectPromtool(cfg, "SensitiveFileAccessed", [policyEvents(policyNames.sensitiveFiles, { binary: "/bin/cat" }, "3x10 _x10 3x2 4x5")], "25m30s", [
+      firing(cfg, "SensitiveFileAccessed", { namespace: pod.namespace, pod: pod.pod, binary: "/bin/cat" }, 1),
+    ], [], "30s");
   });
   it("still catches an event after the gap", () => {
     expectPromtool(cfg, "SensitiveFileAccessed", [policyEvents(policyNames.sensitiveFiles, { binary: "/bin/cat" }, "3x10 _x10 3x3 4x5")], "27m", [

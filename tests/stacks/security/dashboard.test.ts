@@ -1,5 +1,5 @@
 import { grafanaDatasources } from "../../../stacks/observability/metrics/grafana";
-import { eventStream, securityDashboard, type Dashboard, type Panel } from "../../../stacks/security/dashboard";
+import { eventStream, kprobeMessage, securityDashboard, type Dashboard, type Panel } from "../../../stacks/security/dashboard";
 import { policyNames } from "../../../stacks/security/tracing-policies";
 import { promtoolCheckRules } from "../../helpers/promtool";
 
@@ -52,6 +52,19 @@ describe("Tetragon dashboard", () => {
   it("has an event panel for every tracing policy", () => {
     const exprs = dashboard.panels.flatMap(targetsOf).map((target) => target.expr);
     for (const policy of Object.values(policyNames)) expect(exprs.some((expr) => expr.includes(`process_kprobe.policy_name:="${policy}"`))).toBe(true);
+  });
+
+  it("gives every log line a text of its own: the events carry no message field", () => {
+    // Without a format pipe, VictoriaLogs' placeholder "missing _msg field" is each line's text
+    // (the live suite's tests/live/victoria-logs/tetragon.test.ts checks the lines themselves).
+    const logLines = dashboard.panels.filter((panel) => panel.type === "logs");
+    expect(logLines.length).toBe(Object.values(policyNames).length);
+    for (const target of logLines.flatMap(targetsOf)) expect(target.expr.endsWith(`| ${kprobeMessage()}`)).toBe(true);
+    const formats = kprobeMessage().split(" | ");
+    expect(formats).toHaveLength(2);
+    for (const format of formats) {
+      expect(format).toMatch(/^format (if \(\S+\) )?".*<process_kprobe\.process\.binary>.*<process_kprobe\.process\.pod\.namespace>\/<process_kprobe\.process\.pod\.name>.*" as _msg$/);
+    }
   });
 
   it("has Prometheus panels whose PromQL parses (promtool)", () => {

@@ -1,11 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { evaluatePolicies } from "../../../policy/evaluate";
+import { dashboardSidecarLabel } from "../../../stacks/observability";
 import { SecurityStack } from "../../../stacks/security";
 import { defaultPrivilegedNamespaces } from "../../../policy/rules/pod-security";
 import { prometheusRuleName } from "../../../stacks/security/alerts";
-import { securityDashboard } from "../../../stacks/security/dashboard";
-import { tetragonWorkloadRequests } from "../../../stacks/security/tetragon-values";
 import { charts } from "../../../versions";
 import { crdErrors } from "../../helpers/crd-schema";
 import { findResource, resourcesOfType, unwrapSecrets, withMocks, type CapturedResource } from "../../helpers";
@@ -27,7 +26,7 @@ beforeAll(async () => {
       "security",
       {
         config,
-        clusterCidrs: homeClusterCidrs,
+        nodePodAndServiceCidrs: homeClusterCidrs,
         monitoringNamespace: pulumi.output("monitoring"),
         logsNamespace: pulumi.output("logging"),
         ciNamespaces: ["forgejo-runners"],
@@ -91,12 +90,17 @@ describe("SecurityStack", () => {
     expect(exprs.SensitiveFileAccessed).not.toContain("forgejo-runners");
   });
 
-  it("ships the dashboard as a sidecar-labelled ConfigMap in the monitoring namespace", () => {
+  it("ships the dashboard as a ConfigMap in the monitoring namespace, labelled as the observability surface says", () => {
+    // tests/stacks/public-surfaces.test.ts checks, on the whole plan, that Grafana's values select this label.
     const dashboard = plain(findResource(resources, "kubernetes:core/v1:ConfigMap", "security-dashboard"));
-    expect(dashboard.metadata).toMatchObject({ namespace: "monitoring", labels: { grafana_dashboard: "1" } });
-    const files = Object.values(dashboard.data as Record<string, string>);
-    expect(files).toHaveLength(1);
-    expect(JSON.parse(files[0])).toEqual(JSON.parse(JSON.stringify(securityDashboard({ tetragonNamespace: config.namespace, logsNamespace: "logging" }))));
+    expect(dashboard.metadata).toMatchObject({ namespace: "monitoring", labels: { [dashboardSidecarLabel.key]: dashboardSidecarLabel.value } });
+    expect(dashboard.metadata.name).toBe("tetragon-security-dashboard");
+    expect(Object.keys(dashboard.data)).toEqual(["tetragon-security.json"]);
+    // The namespaces the stack was given reach the dashboard (dashboard.test.ts checks its panels).
+    const json = JSON.parse(dashboard.data["tetragon-security.json"]);
+    expect(json).toMatchObject({ uid: "tetragon-security", title: "Tetragon security events" });
+    expect(json.description).toContain('{kubernetes.pod_namespace="runtime-security", kubernetes.container_name="export-stdout"} | unpack_json');
+    expect(json.description).toContain("by the collector in logging");
   });
 
   it("lets Prometheus scrape the operator and the operator reach the API server", () => {
@@ -119,7 +123,12 @@ describe("SecurityStack", () => {
 
   it("reports its workload requests and policy names as outputs", () => {
     const component = findResource(resources, "home-platform:security:SecurityStack", "security");
-    expect(stack.workloadRequests).toEqual(tetragonWorkloadRequests(config));
+    // The chart's defaults in config: agent and export sidecar on every node, one operator.
+    expect(stack.workloadRequests).toEqual([
+      { stack: "security", workload: "tetragon", replicas: "perNode", cpuMillis: 100, memoryMiB: 256 },
+      { stack: "security", workload: "tetragon-export-stdout", replicas: "perNode", cpuMillis: 10, memoryMiB: 32 },
+      { stack: "security", workload: "tetragon-operator", replicas: 1, cpuMillis: 10, memoryMiB: 64 },
+    ]);
     expect(component.outputs).toMatchObject({ tracingPolicyNames: stack.tracingPolicyNames, workloadRequests: stack.workloadRequests });
   });
 

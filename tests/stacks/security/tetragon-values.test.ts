@@ -1,7 +1,7 @@
 import { chartDefaults, chartDirFor, helmMerge, undeclaredValueKeys } from "../../helpers/chart-values";
 import { securityAlertGroups } from "../../../stacks/security/alerts";
 import { exportFilters, metricsLabels, tetragonValues, tetragonWorkloadRequests } from "../../../stacks/security/tetragon-values";
-import { cpuToMillis, memoryToMiB } from "../../../lib/capacity";
+import { cpuToMillis, memoryToMiB } from "../../../lib/quantity";
 import { charts } from "../../../versions";
 import { securityConfig } from "./fixtures";
 

@@ -16,7 +16,7 @@ const crd = "cilium.io_tracingpolicies.yaml";
 const config = securityConfig({ trustedCidrs: ["10.88.140.0/24"], sensitivePorts: [22, 4444] });
 
 function inputs(enforce: boolean): TracingPolicyInputs {
-  return { clusterCidrs: homeClusterCidrs, trustedCidrs: config.trustedCidrs, sensitivePorts: config.sensitivePorts, enforce };
+  return { nodePodAndServiceCidrs: homeClusterCidrs, trustedCidrs: config.trustedCidrs, sensitivePorts: config.sensitivePorts, enforce };
 }
 
 const selectorsOf = (policy: TracingPolicy): Selector[] => policy.spec.kprobes.flatMap((kprobe) => [...(kprobe.selectors ?? [])]);

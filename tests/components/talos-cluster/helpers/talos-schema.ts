@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import * as YAML from "yaml";
-import { sharedDir } from "../../../../lib/shared-path";
+import { sharedDir } from "../../../../tools/shared-path";
 
 /**
  * Validates machine-config documents against the JSON schema Talos publishes for the pinned

@@ -1,12 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { rulesFile, type SerialisedRule } from "../../../../lib/alerting";
+import { rulesFile, type SerialisedRule } from "../../../../stacks/building-blocks/prometheus-rule";
 import { observabilitySchema } from "../../../../config/schema/observability";
 import { observabilityAlertGroups } from "../../../../stacks/observability/alerts";
 import { runbookDocument } from "../../../../stacks/observability/alerts/runbooks";
 import { sidecarContainer, thanosJobs, thanosThresholds } from "../../../../stacks/observability/alerts/thanos";
 import { victoriaLogsThresholds } from "../../../../stacks/observability/alerts/victoria-logs";
-import { victoriaLogsJob } from "../../../../stacks/observability/logging/names";
+import { victoriaLogsJob } from "../../../../stacks/observability/public";
 import { promtoolCheckRules, promtoolTestRules, type InputSeries, type RuleTest } from "../../../helpers/promtool";
 
 /**

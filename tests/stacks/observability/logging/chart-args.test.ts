@@ -2,7 +2,7 @@ import { mergeChartValues, victoriaLogsArgs } from "../../../../stacks/observabi
 import { victoriaLogsValues } from "../../../../stacks/observability/logging/values";
 import { charts } from "../../../../versions";
 import { chartDefaults, chartDirFor } from "../../../helpers/chart-values";
-import { stackConfig } from "./support/config";
+import { stackConfig } from "../../../helpers/stack-config";
 
 /**
  * The transcription of victoria-logs-single's `vlogs.args` (chart-args.ts) against the pinned

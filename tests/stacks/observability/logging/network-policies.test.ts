@@ -1,10 +1,10 @@
 import * as ipaddr from "ipaddr.js";
-import { networkPolicySpec, type NetworkPolicySpec, type PeerSpec } from "../../../../lib/network-policy";
+import { networkPolicySpec, type NetworkPolicySpec, type PeerSpec } from "../../../../stacks/building-blocks/network-policy";
 import { collectorPodLabels, victoriaLogsPodLabels } from "../../../../stacks/observability/logging/names";
 import { podLabels } from "../../../../stacks/observability/metrics/names";
 import { loggingNetworkPolicies, type LoggingPolicyInput } from "../../../../stacks/observability/logging/network-policies";
 import type { SyslogExposure } from "../../../../stacks/observability/logging/syslog";
-import { stackConfig } from "./support/config";
+import { stackConfig } from "../../../helpers/stack-config";
 
 /**
  * The policies are checked by what they allow, not by their shape: a tiny evaluator applies

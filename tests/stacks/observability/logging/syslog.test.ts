@@ -7,7 +7,7 @@ import {
   type SyslogExposure,
 } from "../../../../stacks/observability/logging/syslog";
 import { crdErrors } from "../../../helpers/crd-schema";
-import { stackConfig } from "./support/config";
+import { stackConfig } from "../../../helpers/stack-config";
 
 const homeSyslog = stackConfig("home").observability.victoriaLogs.syslog;
 const labSyslog = stackConfig("lab").observability.victoriaLogs.syslog;

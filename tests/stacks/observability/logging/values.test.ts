@@ -1,4 +1,5 @@
-import { ports, victoriaLogsUrlFor } from "../../../../stacks/observability/logging/names";
+import { ports } from "../../../../stacks/observability/logging/names";
+import { victoriaLogsUrlFor } from "../../../../stacks/observability/public";
 import {
   collectorValues,
   defaultCollectorStreamFields,
@@ -8,7 +9,7 @@ import {
 } from "../../../../stacks/observability/logging/values";
 import { charts } from "../../../../versions";
 import { chartDefaults, chartDirFor, helmMerge, undeclaredValueKeys } from "../../../helpers/chart-values";
-import { stackConfig } from "./support/config";
+import { stackConfig } from "../../../helpers/stack-config";
 
 const home = stackConfig("home");
 const lab = stackConfig("lab");

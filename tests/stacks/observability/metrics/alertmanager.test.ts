@@ -50,12 +50,14 @@ describe("the chart's Alertmanager config Secret", () => {
   });
 
   test("without amtool the check fails and says what to install", () => {
-    const path = process.env.PATH;
+    const { PATH: path, AMTOOL: amtool } = process.env;
     process.env.PATH = "/nonexistent";
+    delete process.env.AMTOOL;
     try {
-      expect(() => amtoolCheckConfig(chartConfig)).toThrow(/prometheus-alertmanager/);
+      expect(() => amtoolCheckConfig(chartConfig)).toThrow(/AMTOOL.*tools\/toolchain\/install\.sh alertmanager.*prometheus-alertmanager/);
     } finally {
       process.env.PATH = path;
+      if (amtool !== undefined) process.env.AMTOOL = amtool;
     }
   });
 

@@ -1,5 +1,5 @@
 import * as ipaddr from "ipaddr.js";
-import type { NetworkPolicySpec, PeerSpec, RuleSpec } from "../../../../lib/network-policy";
+import type { NetworkPolicySpec, PeerSpec, RuleSpec } from "../../../../stacks/building-blocks/network-policy";
 
 /**
  * A small NetworkPolicy evaluator with the Kubernetes semantics the platform relies on: a pod

@@ -1,4 +1,4 @@
-import { networkPolicySpec, type PolicyDefinition } from "../../../../lib/network-policy";
+import { networkPolicySpec, type PolicyDefinition } from "../../../../stacks/building-blocks/network-policy";
 import { loggingNetworkPolicies } from "../../../../stacks/observability/logging/network-policies";
 import { victoriaLogsPodLabels } from "../../../../stacks/observability/logging/names";
 import { podLabels } from "../../../../stacks/observability/metrics/names";
@@ -19,7 +19,7 @@ function placed(definitions: readonly PolicyDefinition[], namespace = monitoring
 
 function policiesFor(s3Endpoint: string, scrapeControlPlane = false): PlacedPolicy[] {
   const s3 = s3Port(s3Endpoint);
-  return placed(metricsNetworkPolicies({ nodeCidr, logsNamespace: logs, clusterCidrs: podAndServiceCidrs, s3Port: s3, scrapeControlPlane }));
+  return placed(metricsNetworkPolicies({ nodeCidr, logsNamespace: logs, podAndServiceCidrs: podAndServiceCidrs, s3Port: s3, scrapeControlPlane }));
 }
 
 const policies = policiesFor("https://s3.68cc.io");
@@ -122,7 +122,7 @@ describe("metrics NetworkPolicies", () => {
       metricsNetworkPolicies({
         nodeCidr,
         logsNamespace: logs,
-        clusterCidrs: podAndServiceCidrs,
+        podAndServiceCidrs: podAndServiceCidrs,
         s3Port: 443,
         scrapeControlPlane: false,
         grafanaIngressNamespace: ingressNamespace,
@@ -162,7 +162,7 @@ describe("metrics NetworkPolicies", () => {
     const definitions = metricsNetworkPolicies({
       nodeCidr,
       logsNamespace: logs,
-      clusterCidrs: podAndServiceCidrs,
+      podAndServiceCidrs: podAndServiceCidrs,
       s3Port: 443,
       scrapeControlPlane: true,
     });

@@ -1,6 +1,6 @@
 import * as fc from "fast-check";
 import { observabilitySchema, type ObservabilityConfig } from "../../../../config/schema/observability";
-import { cpuToMillis, memoryToMiB } from "../../../../lib/capacity";
+import { cpuToMillis, memoryToMiB } from "../../../../lib/quantity";
 import { kubePrometheusStackValues } from "../../../../stacks/observability/metrics/kube-prometheus-stack";
 import { metricsWorkloadRequests } from "../../../../stacks/observability/metrics/sizing";
 import { compactorRetentionArgs, thanosValues } from "../../../../stacks/observability/metrics/thanos";

@@ -1,10 +1,11 @@
-/** tools/sops-encrypt.ts: .sops.yaml lookup and creation-rule matching, then one full run. */
+/** tools/sops/encrypt.ts: .sops.yaml lookup and creation-rule matching, then one full run. */
 import fs from "node:fs";
 import path from "node:path";
 import * as age from "age-encryption";
 import { decryptFile } from "../../../lib/sops";
-import { findConfig, main, ruleFor } from "../../../tools/sops-encrypt";
-import { tempDir } from "./helpers";
+import { main } from "../../../tools/sops/cli";
+import { findConfig, ruleFor } from "../../../tools/sops/encrypt";
+import { tempDir } from "../../lib/sops/helpers";
 
 const CONFIG = `
 creation_rules:
@@ -48,7 +49,7 @@ test("findConfig walks up from the output's folder", () => {
   expect(findConfig(path.join(root, "a/b"))).toBe(path.join(root, ".sops.yaml"));
 });
 
-describe("main", () => {
+describe("sops encrypt", () => {
   let errs: string[];
   beforeEach(() => {
     errs = [];
@@ -64,17 +65,17 @@ describe("main", () => {
     const plain = path.join(root, "plain.yaml");
     const out = path.join(root, "secrets", "x.sops.yaml");
     fs.writeFileSync(plain, "grafana:\n  adminPassword: s3cret\n");
-    expect(await main([plain, out])).toBe(0);
+    expect(await main(["encrypt", plain, out])).toBe(0);
     expect(fs.readFileSync(out, "utf8")).not.toContain("s3cret");
     await expect(decryptFile(out, { env: { SOPS_AGE_KEY: identity } })).resolves.toStrictEqual({ grafana: { adminPassword: "s3cret" } });
     expect(errs.join("")).toContain("for 1 age recipient(s)");
   });
 
   test("usage errors exit 2, failures exit 1 with one line", async () => {
-    expect(await main(["only-one.yaml"])).toBe(2);
+    expect(await main(["encrypt", "only-one.yaml"])).toBe(2);
     const root = tempDir();
     fs.writeFileSync(path.join(root, "p.yaml"), "a: b\n");
-    expect(await main([path.join(root, "p.yaml"), path.join(root, "p.yaml")])).toBe(1);
-    expect(errs.at(-1)).toBe("sops-encrypt: refusing to overwrite the plaintext in place\n");
+    expect(await main(["encrypt", path.join(root, "p.yaml"), path.join(root, "p.yaml")])).toBe(1);
+    expect(errs.at(-1)).toBe("sops: refusing to overwrite the plaintext in place\n");
   });
 });

@@ -1,10 +1,10 @@
-import { prometheusRule, rulesFile, serialiseGroups, type AlertRule, type RuleGroup } from "../../../../lib/alerting";
-import { unwrapSecrets, withMocks, type CapturedResource } from "../../../helpers";
-import { crdErrors } from "../../../helpers/crd-schema";
-import { promtoolCheckRules } from "../../../helpers/promtool";
-import { testParent } from "../logging/support/parent";
+import { prometheusRule, rulesFile, serialiseGroups, type AlertRule, type RuleGroup } from "../../../stacks/building-blocks/prometheus-rule";
+import { unwrapSecrets, withMocks, type CapturedResource } from "../../helpers";
+import { crdErrors } from "../../helpers/crd-schema";
+import { promtoolCheckRules } from "../../helpers/promtool";
+import { testParent } from "../../helpers/parent";
 
-/** lib/alerting (shared with the security stack): its checks, its output, and the PrometheusRule it registers. */
+/** stacks/building-blocks/prometheus-rule.ts (shared by the observability and security stacks): its checks, its output, and the PrometheusRule it registers. */
 
 const rule: AlertRule = {
   alert: "ExampleDown",

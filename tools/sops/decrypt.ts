@@ -1,21 +1,19 @@
 /**
- * `npm run --silent sops -- decrypt <file> [--age-key-file <path>]`
+ * `npm run --silent sops -- decrypt <file> [--age-key-file <path>]` (tools/sops/cli.ts dispatches here).
  *
  * Prints the decrypted document as JSON (2-space indent, like `sops -d --output-type json`).
  * Exit codes: 0 success, 1 the file could not be decrypted (one `sops: <file>: <why>` line on
  * stderr, no stack trace), 2 usage error. Identities come from SOPS_AGE_KEY, SOPS_AGE_KEY_FILE,
  * --age-key-file and sops' default keys.txt, merged.
  */
-import { decryptFile, isSopsError } from "./index";
+import { decryptFile, isSopsError } from "../../lib/sops";
 
-const USAGE = "usage: sops decrypt <file> [--age-key-file <path>]";
+export const DECRYPT_USAGE = "usage: sops decrypt <file> [--age-key-file <path>]";
 
 type Parsed = { kind: "run"; file: string; ageKeyFile?: string } | { kind: "help" } | { kind: "usage"; problem: string };
 
-export function parseArgs(argv: string[]): Parsed {
-  const [command, ...rest] = argv;
-  if (command === "-h" || command === "--help" || command === "help") return { kind: "help" };
-  if (command !== "decrypt") return { kind: "usage", problem: command ? `unknown command "${command}"` : "missing command" };
+/** The arguments after `decrypt`. */
+export function parseDecryptArgs(rest: string[]): Parsed {
   let file: string | undefined;
   let ageKeyFile: string | undefined;
   for (let i = 0; i < rest.length; i++) {
@@ -59,14 +57,14 @@ export function toJson(value: unknown, level = 0): string {
   return `{\n${entries.map(([k, v]) => `${pad}${JSON.stringify(k)}: ${toJson(v, level + 1)}`).join(",\n")}\n${end}}`;
 }
 
-export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
-  const args = parseArgs(argv);
+export async function decrypt(rest: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const args = parseDecryptArgs(rest);
   if (args.kind === "help") {
-    out.write(`${USAGE}\n`);
+    out.write(`${DECRYPT_USAGE}\n`);
     return 0;
   }
   if (args.kind === "usage") {
-    err.write(`sops: ${args.problem}; ${USAGE}\n`);
+    err.write(`sops: ${args.problem}; ${DECRYPT_USAGE}\n`);
     return 2;
   }
   try {
@@ -80,10 +78,4 @@ export async function main(argv: string[], out = process.stdout, err = process.s
     err.write(`sops: ${line}\n`);
     return 1;
   }
-}
-
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
 }

@@ -1,9 +1,9 @@
-/** lib/shared-path.ts: where tests find the shared reference folder. */
+/** tools/shared-path.ts: where tests, the live helpers and the bench find the shared reference folder. */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { sharedDir } from "../../../lib/shared-path";
-import { repoRoot } from "./helpers";
+import { sharedDir } from "../../tools/shared-path";
+import { repoRoot } from "../lib/sops/helpers";
 
 const saved = process.env.HOME_PLATFORM_SHARED;
 afterEach(() => {

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ChartPin } from "../versions";
+import type { ChartPin } from "../../versions";
 
 export interface PinnedReleaseArgs {
   /** Helm release name, also the prefix of the chart's object names. */

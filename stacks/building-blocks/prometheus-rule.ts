@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { isPrometheusDuration } from "../../lib/quantity";
 
 /**
  * Alerts as typed data. A stack writes its rule groups once; the same objects become the
@@ -58,8 +59,6 @@ export interface SerialisedGroup {
   readonly rules: SerialisedRule[];
 }
 
-/** Prometheus' duration syntax as the PrometheusRule CRD accepts it (units largest first). */
-const durationPattern = /^(0|(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?)$/;
 const alertNamePattern = /^[A-Z][A-Za-z0-9]*$/;
 const labelNamePattern = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const reservedLabels = new Set(["severity", "category", "alertname"]);
@@ -112,7 +111,7 @@ function serialiseRule(rule: AlertRule): SerialisedRule {
 }
 
 function assertDuration(value: string, where: string): void {
-  if (value === "" || !durationPattern.test(value)) throw new Error(`${where}: "${value}" is not a Prometheus duration like 5m or 1h30m`);
+  if (!isPrometheusDuration(value)) throw new Error(`${where}: "${value}" is not a Prometheus duration like 5m or 1h30m`);
 }
 
 /** A plain Prometheus rules file (`{groups: [...]}`), as `promtool check rules` reads it. */

@@ -13,7 +13,7 @@ import path from "node:path";
  */
 export function sharedDir(...segments: string[]): string {
   const fromEnv = process.env.HOME_PLATFORM_SHARED;
-  // lib/ sits at the repo root, so the repo root is one level up and `shared` sits beside it.
+  // This file is tools/, so the repo root is two levels up and `shared` sits beside it.
   const base = fromEnv ? path.resolve(fromEnv) : path.resolve(__dirname, "..", "..", "shared");
   if (!isDirectory(base)) {
     throw new Error(

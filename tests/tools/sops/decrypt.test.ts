@@ -1,28 +1,27 @@
-/** The decrypt CLI: argument handling in-process, then once end to end as a child process. */
+/** tools/sops: the decrypt command's arguments in-process, then the CLI end to end as a child process. */
 import { spawnSync } from "node:child_process";
-import { parseArgs, toJson } from "../../../lib/sops/cli";
-import { repoRoot, vector } from "./helpers";
+import { main } from "../../../tools/sops/cli";
+import { parseDecryptArgs, toJson } from "../../../tools/sops/decrypt";
+import { repoRoot, vector } from "../../lib/sops/helpers";
 
 function runCli(...args: string[]) {
   // The child gets no SOPS_AGE_* and a HOME without keys, so only --age-key-file counts.
   const env = { PATH: process.env.PATH ?? "", HOME: "/nonexistent-home" };
-  return spawnSync(process.execPath, ["--require", "@swc-node/register", "lib/sops/cli.ts", ...args], { cwd: repoRoot, env, encoding: "utf8" });
+  return spawnSync(process.execPath, ["--require", "@swc-node/register", "tools/sops/cli.ts", ...args], { cwd: repoRoot, env, encoding: "utf8" });
 }
 
-describe("parseArgs", () => {
+describe("parseDecryptArgs", () => {
   test.each([
-    [["decrypt", "f.yaml"], { kind: "run", file: "f.yaml", ageKeyFile: undefined }],
-    [["decrypt", "f.yaml", "--age-key-file", "k.txt"], { kind: "run", file: "f.yaml", ageKeyFile: "k.txt" }],
-    [["decrypt", "--age-key-file=k.txt", "f.yaml"], { kind: "run", file: "f.yaml", ageKeyFile: "k.txt" }],
+    [["f.yaml"], { kind: "run", file: "f.yaml", ageKeyFile: undefined }],
+    [["f.yaml", "--age-key-file", "k.txt"], { kind: "run", file: "f.yaml", ageKeyFile: "k.txt" }],
+    [["--age-key-file=k.txt", "f.yaml"], { kind: "run", file: "f.yaml", ageKeyFile: "k.txt" }],
     [["--help"], { kind: "help" }],
-    [[], { kind: "usage", problem: "missing command" }],
-    [["encrypt", "f"], { kind: "usage", problem: 'unknown command "encrypt"' }],
-    [["decrypt"], { kind: "usage", problem: "missing the file to decrypt" }],
-    [["decrypt", "a", "b"], { kind: "usage", problem: "only one file can be decrypted at a time" }],
-    [["decrypt", "a", "--age-key-file"], { kind: "usage", problem: "--age-key-file needs a path" }],
-    [["decrypt", "a", "--verbose"], { kind: "usage", problem: 'unknown option "--verbose"' }],
+    [[], { kind: "usage", problem: "missing the file to decrypt" }],
+    [["a", "b"], { kind: "usage", problem: "only one file can be decrypted at a time" }],
+    [["a", "--age-key-file"], { kind: "usage", problem: "--age-key-file needs a path" }],
+    [["a", "--verbose"], { kind: "usage", problem: 'unknown option "--verbose"' }],
   ])("%j", (argv, expected) => {
-    expect(parseArgs(argv)).toStrictEqual(expected);
+    expect(parseDecryptArgs(argv)).toStrictEqual(expected);
   });
 });
 
@@ -30,6 +29,26 @@ test("toJson is JSON.stringify's layout, plus bigint digits and base64 bytes", (
   const plain = { a: [1, "x", { b: null }], c: {}, d: [], e: true };
   expect(toJson(plain)).toBe(JSON.stringify(plain, null, 2));
   expect(toJson({ big: 9007199254740993n, raw: new Uint8Array([1, 2, 255]) })).toBe('{\n  "big": 9007199254740993,\n  "raw": "AQL/"\n}');
+});
+
+describe("command dispatch", () => {
+  function sink() {
+    const chunks: string[] = [];
+    return { chunks, stream: { write: (s: string) => (chunks.push(s), true) } as unknown as NodeJS.WritableStream };
+  }
+
+  test.each([[[]], [["rotate"]]])("%j is a usage error naming both commands, exit 2", async (argv) => {
+    const out = sink();
+    const err = sink();
+    expect(await main(argv, out.stream, err.stream)).toBe(2);
+    expect(err.chunks.join("")).toMatch(/^sops: (missing command|unknown command "rotate")\nusage: sops decrypt .*\n +sops encrypt /);
+  });
+
+  test("help prints both commands on stdout", async () => {
+    const out = sink();
+    expect(await main(["--help"], out.stream, sink().stream)).toBe(0);
+    expect(out.chunks.join("")).toContain("sops encrypt <plain.yaml> <out.sops.yaml>");
+  });
 });
 
 describe("end to end", () => {

@@ -1,6 +1,6 @@
 import { isConfigError } from "../../../config/errors";
 import { parseStackConfig } from "../../../config/parse";
-import { project, rawStackConfig } from "./helpers/stack-config";
+import { project, rawStackConfig } from "../../helpers/stack-config";
 
 /** cluster.network.podCidr / serviceCidr: defaults and the overlap rule (config/schema/cluster.ts). */
 

@@ -1,5 +1,5 @@
 /**
- * node --require @swc-node/register tools/sops-encrypt.ts <plain.yaml> <out.sops.yaml> [--config <.sops.yaml>]
+ * `npm run --silent sops -- encrypt <plain.yaml> <out.sops.yaml> [--config <.sops.yaml>]` (tools/sops/cli.ts dispatches here).
  *
  * Encrypts a plaintext YAML file to the age recipients of the first `.sops.yaml` creation rule
  * whose path_regex matches the output path, like `sops -e`. Stands in for the sops binary,
@@ -9,9 +9,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
-import { type EncryptRules, encryptYaml } from "../lib/sops/encrypt";
+import { type EncryptRules, encryptYaml } from "../../lib/sops/encrypt";
 
-const USAGE = "usage: node --require @swc-node/register tools/sops-encrypt.ts <plain.yaml> <out.sops.yaml> [--config <.sops.yaml>]";
+export const ENCRYPT_USAGE = "usage: sops encrypt <plain.yaml> <out.sops.yaml> [--config <.sops.yaml>]";
 
 export interface CreationRule {
   recipients: string[];
@@ -67,7 +67,8 @@ export function ruleFor(configText: string, configDir: string, outFile: string):
   };
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** The arguments after `encrypt`. Progress and errors go to `err`, one line each. */
+export async function encrypt(argv: string[], err: NodeJS.WritableStream): Promise<number> {
   const positional: string[] = [];
   let configPath: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -76,7 +77,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const [input, output] = positional;
   if (!input || !output || positional.length !== 2 || (argv.includes("--config") && !configPath)) {
-    process.stderr.write(`sops-encrypt: ${USAGE}\n`);
+    err.write(`sops: ${ENCRYPT_USAGE}\n`);
     return 2;
   }
   try {
@@ -92,16 +93,10 @@ export async function main(argv: string[]): Promise<number> {
       fileName: input,
     });
     fs.writeFileSync(output, text, { mode: 0o644 });
-    process.stderr.write(`sops-encrypt: wrote ${output} for ${rule.recipients.length} age recipient(s)\n`);
+    err.write(`sops: wrote ${output} for ${rule.recipients.length} age recipient(s)\n`);
     return 0;
-  } catch (err) {
-    process.stderr.write(`sops-encrypt: ${(err as Error).message}\n`);
+  } catch (e) {
+    err.write(`sops: ${(e as Error).message}\n`);
     return 1;
   }
-}
-
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
 }

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { toolchain } from "../../../versions";
+import { toolchain } from "../../versions";
 
 /**
  * Where tools/toolchain/install.sh puts the pinned tools (same default as its header). The live

@@ -1,5 +1,5 @@
 import { s3Schema } from "../../../config/schema/storage";
-import { lifecycleRules, minioProviderSettings } from "../../../components/s3-buckets/spec";
+import { lifecycleRules } from "../../../components/s3-buckets/spec";
 
 const base = { endpoint: "https://s3.68cc.io", buckets: { thanos: "home-thanos", backups: "home-backups" } };
 
@@ -16,10 +16,5 @@ describe("home-platform:s3 config", () => {
     const parsed = s3Schema.parse(base);
     expect(parsed.noncurrentVersionDays).toBe(30);
     expect(lifecycleRules(parsed.noncurrentVersionDays)[0].noncurrentVersionExpiration).toEqual({ noncurrentDays: 30 });
-  });
-
-  test("the provider's S3 endpoint and region are the configured ones", () => {
-    const parsed = s3Schema.parse({ ...base, endpoint: "http://10.0.0.5:9000", region: "eu-west-1" });
-    expect(minioProviderSettings(parsed)).toMatchObject({ region: "eu-west-1", endpoints: [{ s3: "http://10.0.0.5:9000" }] });
   });
 });

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { findResource, type CapturedResource } from "../../../../helpers";
+import { findResource, type CapturedResource } from ".";
 
 /**
  * A parent like ObservabilityStack: a component carrying the kubernetes provider its children

@@ -1,4 +1,4 @@
-import { observabilitySchema } from "../../../../config/schema/observability";
+import { observabilitySchema } from "../../../config/schema/observability";
 
 /** The `victoriaLogs` keys of home-platform:observability (the rest of the section is defaulted). */
 function parse(victoriaLogs: Record<string, unknown>) {
