@@ -2,12 +2,14 @@ import { S3Buckets } from "./components/s3-buckets";
 import { TalosCluster } from "./components/talos-cluster";
 import { loadPlatform } from "./config/load";
 import { BackupsStack, talosApiAccessFor } from "./stacks/backups";
+import { kubePrismPort } from "./components/talos-cluster/platform-defaults";
+import { FoundationsStack } from "./stacks/foundations";
 import { ObservabilityStack } from "./stacks/observability";
 import { RunnersStack } from "./stacks/runners";
 import { SecurityStack } from "./stacks/security";
 
 /**
- * The program: config → Talos cluster on Proxmox → buckets → the platform stacks and backups.
+ * The program: config → Talos cluster on Proxmox → buckets → foundations → the platform stacks and backups.
  * Pulumi calls the exported async function and publishes what it returns as stack outputs.
  * Logical names here are roles, never values from config, so no config edit renames a resource.
  */
@@ -20,6 +22,10 @@ export = async function main() {
     proxmoxApiToken: secrets.proxmox.apiToken,
     // The etcd snapshot job's namespace may hold os:etcd:backup (control-plane machine configs).
     talosApiAccess: talosApiAccessFor(config.backups),
+    foundations: {
+      cni: config.foundations.cni.enabled,
+      hostpathBase: config.foundations.storage.enabled ? config.foundations.storage.basePath : undefined,
+    },
   });
 
   const storage = new S3Buckets("object-storage", {
@@ -33,10 +39,31 @@ export = async function main() {
   const podAndServiceCidrs = [network.podCidr, network.serviceCidr];
   const nodePodAndServiceCidrs = [network.cidr, ...podAndServiceCidrs];
 
+  // VMs → configs → bootstrap → API → Cilium → nodes Ready (talosctl health) → storage and Gateway.
+  const foundations = new FoundationsStack(
+    "foundations",
+    {
+      config: config.foundations,
+      nodeCount: config.cluster.nodes.length,
+      apiCidrs: [network.cidr, ...podAndServiceCidrs],
+      kubePrismPort,
+      healthCheck: (after) => cluster.healthCheck(after),
+    },
+    k8s,
+  );
+  // Every stack waits for the foundations: volumes bind, LoadBalancer Services get addresses, routes have listeners.
+  const onFoundations = { ...k8s, dependsOn: [foundations] };
+  const gateway = foundations.gateway;
+  const grafana = {
+    ...config.observability.grafana,
+    hostname: gateway?.hostname ?? config.observability.grafana.hostname,
+    ingressNamespace: gateway?.hostname ? gateway.proxyNamespace : config.observability.grafana.ingressNamespace,
+  };
+
   const observability = new ObservabilityStack(
     "observability",
     {
-      config: config.observability,
+      config: { ...config.observability, storageClass: config.observability.storageClass ?? foundations.storageClassName, grafana },
       timezone: config.timezone,
       nodeCidr: network.cidr,
       podAndServiceCidrs,
@@ -49,8 +76,18 @@ export = async function main() {
       },
       discordWebhookUrl: secrets.alertmanager.discordWebhookUrl,
       grafanaAdmin: { user: secrets.grafana.adminUser, password: secrets.grafana.adminPassword },
+      grafanaGateway:
+        gateway?.hostname === undefined
+          ? undefined
+          : {
+              name: gateway.name,
+              namespace: gateway.namespace,
+              hostname: gateway.hostname,
+              sectionNames: gateway.https ? [gateway.listeners.http, gateway.listeners.https] : [gateway.listeners.http],
+              https: gateway.https,
+            },
     },
-    k8s,
+    onFoundations,
   );
 
   const security = new SecurityStack(
@@ -65,7 +102,7 @@ export = async function main() {
       ciNamespaces: config.runners.enabled ? [config.runners.namespace] : [],
     },
     // PrometheusRule and ServiceMonitor CRDs come with the observability stack's CRD release.
-    { ...k8s, dependsOn: [observability] },
+    { ...k8s, dependsOn: [foundations, observability] },
   );
 
   const runners = config.runners.enabled
@@ -76,7 +113,7 @@ export = async function main() {
           registrationToken: secrets.runners.registrationToken,
           nodePodAndServiceCidrs,
         },
-        k8s,
+        onFoundations,
       )
     : undefined;
 

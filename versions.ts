@@ -33,6 +33,16 @@ export const charts = {
   // appVersion 1.18.1; its crds/ are Velero v1.18.1's (the Schedule and BSL objects we create are checked against them).
   // renovate: datasource=helm depName=velero registryUrl=https://vmware-tanzu.github.io/helm-charts
   velero: { chart: "velero", version: "12.1.0", repository: "https://vmware-tanzu.github.io/helm-charts" },
+  // Foundations (stacks/foundations). Cilium 1.20 is the line that tests Kubernetes 1.33-1.36.
+  // renovate: datasource=helm depName=cilium registryUrl=https://helm.cilium.io
+  cilium: { chart: "cilium", version: "1.20.0", repository: "https://helm.cilium.io" },
+  // Bundles Gateway API v1.6.1 (TCPRoute/UDPRoute v1, which Envoy Gateway 1.9 watches).
+  // renovate: datasource=docker depName=docker.io/envoyproxy/gateway-helm
+  envoyGateway: { chart: "gateway-helm", version: "v1.9.0", repository: "oci://docker.io/envoyproxy" },
+  // 4.0.0 is the newest release whose values.yaml the conformance suite can check (upstream has
+  // 4.5.1; the keys we set are unchanged through 4.1.1). Renovate's bump needs that file too.
+  // renovate: datasource=helm depName=localpv-provisioner registryUrl=https://openebs.github.io/dynamic-localpv-provisioner
+  localpvProvisioner: { chart: "localpv-provisioner", version: "4.0.0", repository: "https://openebs.github.io/dynamic-localpv-provisioner" },
 } as const satisfies Record<string, ChartPin>;
 
 export interface ImagePin {

@@ -1,4 +1,12 @@
 import { cidrBounds, cidrContainsAddress, cidrsOverlap, hasHostBits, normaliseCidr } from "../lib/cidr";
+import {
+  checkFoundationNamespaces,
+  checkGatewayReferences,
+  checkLoadBalancerAddresses,
+  checkLoadBalancerPools,
+  checkStorage,
+  type FoundationsCheckedConfig,
+} from "./foundations-checks";
 import { collectorNamespaceName, nodeExporterNamespaceName } from "./namespaces";
 
 /**
@@ -16,7 +24,7 @@ interface CheckedNode {
   readonly memoryMiB: number;
 }
 
-export interface CheckedConfig {
+export interface CheckedConfig extends Pick<FoundationsCheckedConfig, "foundations"> {
   readonly proxmox: { readonly hosts: readonly { readonly name: string; readonly cpuCores: number; readonly memoryMiB: number }[] };
   readonly cluster: {
     readonly vip?: string;
@@ -33,7 +41,9 @@ export interface CheckedConfig {
     readonly namespace: string;
     readonly logsNamespace: string;
     readonly prometheus: { readonly nodeExporterNamespace?: string };
-    readonly victoriaLogs: { readonly collectorNamespace?: string; readonly syslog: { readonly type: string; readonly address: string } };
+    readonly storageClass?: string;
+    readonly grafana: { readonly hostname?: string };
+    readonly victoriaLogs: { readonly collectorNamespace?: string; readonly syslog: FoundationsCheckedConfig["observability"]["victoriaLogs"]["syslog"] };
   };
   readonly security: { readonly namespace: string };
   readonly runners: {
@@ -41,6 +51,7 @@ export interface CheckedConfig {
     readonly namespace: string;
     readonly labels: readonly string[];
     readonly egress: { readonly allowCidrs: readonly string[] };
+    readonly dind: { readonly storageClass?: string };
   };
   readonly backups: { readonly enabled: boolean; readonly namespace: string; readonly etcd: { readonly enabled: boolean; readonly namespace: string } };
 }
@@ -89,6 +100,19 @@ export const crossFieldChecks: readonly CrossFieldCheck[] = [
   { reads: [...hosts("name"), ...nodes("name", "role", "host")], run: checkControlPlaneSpread },
   { reads: namespaceReads, run: checkNamespaces },
   { reads: [["runners", "egress", "allowCidrs"], ["cluster", "network"]], run: checkRunnerAllowCidrs },
+  // Foundations (config/foundations-checks.ts).
+  { reads: [...addressReads, ["foundations", "cni"], ["foundations", "loadBalancer"]], run: checkLoadBalancerPools },
+  {
+    reads: [["foundations", "cni"], ["foundations", "loadBalancer"], ["foundations", "gateway", "enabled"], ["foundations", "gateway", "address"], ["observability", "victoriaLogs", "syslog"]],
+    run: checkLoadBalancerAddresses,
+  },
+  {
+    // Not foundations.gateway.address: an address in no pool must not hide a route naming another Gateway.
+    reads: [...["enabled", "name", "namespace", "hostname"].map((key) => ["foundations", "gateway", key]), ["observability", "victoriaLogs", "syslog"], ["observability", "grafana", "hostname"]],
+    run: checkGatewayReferences,
+  },
+  { reads: [["foundations", "storage"], ["observability", "storageClass"], ["runners", "enabled"], ["runners", "dind", "storageClass"]], run: checkStorage },
+  { reads: [["foundations", "gateway", "enabled"], ["foundations", "gateway", "namespace"], ...namespaceReads], run: checkFoundationNamespaces },
 ];
 
 /**

@@ -15,6 +15,13 @@ export interface WorkloadRequest {
   readonly replicas: number | "perNode";
   readonly cpuMillis: number;
   readonly memoryMiB: number;
+  /** PersistentVolumeClaim sizes per replica (local volumes: on the node disk of wherever the pod first ran). */
+  readonly volumeMiB?: number;
+}
+
+/** `request` with its PersistentVolumeClaims' sizes ("50Gi", ...) added up as `volumeMiB`. */
+export function withVolumes(request: WorkloadRequest, ...sizes: readonly string[]): WorkloadRequest {
+  return { ...request, volumeMiB: sizes.reduce((total, size) => total + (memoryToMiB(size) ?? 0), request.volumeMiB ?? 0) };
 }
 
 /** A Proxmox host and the VMs placed on it. */
@@ -22,7 +29,8 @@ export interface HostCapacity {
   readonly name: string;
   readonly cpuCores: number;
   readonly memoryMiB: number;
-  readonly vms: readonly { readonly name: string; readonly cores: number; readonly memoryMiB: number }[];
+  /** `diskGiB`: the system disk, whose /var partition also holds the hostpath volumes. `schedulable`: runs workloads (and so volumes). */
+  readonly vms: readonly { readonly name: string; readonly cores: number; readonly memoryMiB: number; readonly diskGiB?: number; readonly schedulable?: boolean }[];
 }
 
 /** What the Kubernetes nodes that accept workloads offer, after the reserve for Talos/kubelet. */

@@ -26,4 +26,5 @@ export const privilegedReasons = {
   runners: "CI runners: docker-in-docker needs a privileged container",
   nodeExporter: "node-exporter: the host's network, PID namespace and filesystem for node metrics",
   veleroNodeAgent: "Velero node agent: runs as root with hostPath /var/lib/kubelet/pods to read pod volumes for file-system backups",
+  localPv: "OpenEBS LocalPV: helper pods create and delete volume directories on the node through a privileged hostPath mount",
 } as const;

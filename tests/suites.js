@@ -14,6 +14,7 @@ module.exports = {
   conformance: [
     "tests/components/talos-cluster/machine-config.test.ts",
     "tests/components/talos-cluster/talos-api-access.test.ts",
+    "tests/components/talos-cluster/machine-foundations.test.ts",
     "tests/components/talos-cluster/talos-cluster.test.ts",
     "tests/index.test.ts",
     "tests/tools/sops/decrypt.test.ts",
@@ -25,6 +26,7 @@ module.exports = {
     "tests/stacks/backups/alerts.test.ts",
     "tests/stacks/backups/velero.test.ts",
     "tests/stacks/building-blocks/prometheus-rule.test.ts",
+    "tests/stacks/foundations/conformance.test.ts",
     "tests/stacks/observability/alerts/deploy.test.ts",
     "tests/stacks/observability/alerts/rules.test.ts",
     "tests/stacks/observability/logging/chart-args.test.ts",

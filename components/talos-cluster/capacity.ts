@@ -48,7 +48,13 @@ export function clusterCapacity(cluster: ClusterConfig, proxmox: Pick<ProxmoxCon
     memoryMiB: host.memoryMiB,
     vms: cluster.nodes
       .filter((node) => node.host === host.name)
-      .map((node) => ({ name: node.name, cores: node.cores, memoryMiB: node.memoryMiB })),
+      .map((node) => ({
+        name: node.name,
+        cores: node.cores,
+        memoryMiB: node.memoryMiB,
+        diskGiB: node.diskGiB,
+        schedulable: node.role === "worker" || cluster.allowSchedulingOnControlPlanes,
+      })),
   }));
   const nodes = schedulableNodes(cluster);
   const allocatable = nodes.map((node) => {

@@ -8,6 +8,7 @@ import { createAdminCredentials, kubernetesClusterIdentifier } from "./client-co
 import { createTalosCommands } from "./commands";
 import { createImageDownloads } from "./image";
 import { nodeMachineConfig, type TalosApiAccess, type TalosDocument } from "./machine-config";
+import { machineFoundationsPatch, type MachineFoundations } from "./machine-foundations";
 import type { PatchedDocument } from "./merge";
 import { createClusterSecrets } from "./secrets";
 import { secretYaml } from "./serialize";
@@ -27,6 +28,13 @@ export interface TalosClusterArgs {
   readonly healthTimeoutMinutes?: number;
   /** Talos API roles workloads in the given namespaces may hold (control planes only); none by default. */
   readonly talosApiAccess?: TalosApiAccess;
+  /**
+   * What the foundations layer needs in every machine config (machine-foundations.ts): no Talos
+   * CNI or kube-proxy when it installs Cilium, and the kubelet mount of the hostpath base. With
+   * `cni`, the health check is deferred until `createHealthCommand` is called after the CNI, and the
+   * Kubernetes provider waits only for the API server. Defaults to Talos' own CNI and no mounts.
+   */
+  readonly foundations?: MachineFoundations;
 }
 
 /** One node's machine config: the v1alpha1 document first, then the network documents. */
@@ -42,6 +50,8 @@ export interface TalosClusterParts {
   readonly endpoint: string;
   readonly nodeAddresses: Readonly<Record<string, string>>;
   readonly capacity: ClusterCapacity;
+  readonly createHealthCommand: (after: readonly pulumi.Resource[]) => pulumi.Resource;
+  readonly health?: pulumi.Resource;
 }
 
 /**
@@ -81,7 +91,7 @@ export function createTalosCluster(name: string, args: TalosClusterArgs, parent:
   const machineConfigs: Record<string, MachineConfigDocuments> = {};
   const machineConfigYaml: Record<string, pulumi.Output<string>> = {};
   for (const node of cluster.nodes) {
-    machineConfigs[node.name] = nodeMachineConfig(cluster, node, secrets.bundle, args.talosApiAccess);
+    machineConfigs[node.name] = nodeMachineConfig(cluster, node, secrets.bundle, args.talosApiAccess, machineFoundationsPatch(args.foundations));
     machineConfigYaml[node.name] = secretYaml(machineConfigs[node.name]);
   }
 
@@ -120,11 +130,13 @@ export function createTalosCluster(name: string, args: TalosClusterArgs, parent:
       talosconfig,
       talosctl: args.talosctl ?? "talosctl",
       healthTimeoutMinutes: args.healthTimeoutMinutes ?? 20,
+      deferHealth: args.foundations?.cni ?? false,
     },
     parent,
   );
 
-  // Everything on this provider waits for a healthy cluster, not merely a reachable API.
+  // Everything on this provider waits for a healthy cluster, not merely a reachable API; with a CNI
+  // from the foundations layer it waits for the API only, and the layer orders the rest after health.
   const kubernetesProvider = new k8s.Provider(
     `${name}-kubernetes`,
     {
@@ -138,7 +150,7 @@ export function createTalosCluster(name: string, args: TalosClusterArgs, parent:
       // then re-creates them), so refresh only a running cluster.
       deleteUnreachable: true,
     },
-    { parent, dependsOn: [commands.health] },
+    { parent, dependsOn: [commands.health ?? commands.apiReady!] },
   );
 
   return {
@@ -151,5 +163,7 @@ export function createTalosCluster(name: string, args: TalosClusterArgs, parent:
     endpoint,
     nodeAddresses: Object.fromEntries(cluster.nodes.map((node) => [node.name, node.ip])),
     capacity: clusterCapacity(cluster, proxmox),
+    createHealthCommand: commands.createHealthCommand,
+    health: commands.health,
   };
 }

@@ -3,6 +3,7 @@ import { local } from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterConfig } from "../../config/schema";
 import {
+  apiReadyScript,
   applyAuthenticatedScript,
   applyInsecureScript,
   bootstrapScript,
@@ -56,13 +57,27 @@ export interface TalosCommandsArgs {
   readonly talosconfig: pulumi.Output<string>;
   readonly talosctl: string;
   readonly healthTimeoutMinutes: number;
+  /**
+   * Leave out the health check: a cluster whose CNI the program installs itself (Talos
+   * `cni.name: none`) has no Ready node before that, so `talosctl health` must run after the CNI
+   * (`createHealthCommand`). The API-ready command stands in as what the Kubernetes provider waits for.
+   */
+  readonly deferHealth?: boolean;
 }
 
 export interface TalosCommands {
   readonly applies: Readonly<Record<string, local.Command>>;
   readonly bootstrap: local.Command;
-  readonly health: local.Command;
+  /** Absent when `deferHealth`. */
+  readonly health?: local.Command;
+  /** With `deferHealth`: the kube-apiserver answers on every control plane (nodes may still be NotReady). */
+  readonly apiReady?: local.Command;
+  /** Creates the health check after `after` (the CNI); callable once. */
+  readonly createHealthCommand: (after: readonly pulumi.Resource[]) => local.Command;
 }
+
+/** The API server static pods come up within minutes of the bootstrap. */
+export const apiReadyRetry: Retry = { attempts: 60, delaySeconds: 10 };
 
 interface Retry {
   readonly attempts: number;
@@ -161,6 +176,16 @@ export function createTalosCommands(name: string, args: TalosCommandsArgs, paren
     customTimeouts: { create: bootstrapTimeout, update: bootstrapTimeout },
   });
 
+  const apiReadyTimeout = commandTimeout(apiReadyRetry, 5);
+  const apiReady = !args.deferHealth
+    ? undefined
+    : scriptCommand(
+        `${name}-api-ready`,
+        apiReadyScript,
+        { ...environment(args, first.ip, apiReadyRetry), TALOS_CONTROL_PLANE_NODES: bootstrapEnvironment.TALOS_CONTROL_PLANE_NODES },
+        { parent, dependsOn: [bootstrap], customTimeouts: { create: apiReadyTimeout, update: apiReadyTimeout } },
+      );
+
   const healthEnvironment: Record<keyof HealthEnvironment, pulumi.Input<string>> = {
     ...bootstrapEnvironment,
     TALOS_WORKER_NODES: cluster.nodes
@@ -169,11 +194,17 @@ export function createTalosCommands(name: string, args: TalosCommandsArgs, paren
       .join(","),
     TALOS_HEALTH_TIMEOUT: `${args.healthTimeoutMinutes}m`,
   };
-  const health = scriptCommand(`${name}-health`, healthScript, healthEnvironment, {
-    parent,
-    dependsOn: [bootstrap, ...Object.values(applies)],
-    // talosctl gives up after --wait-timeout; this only catches a hung process.
-    customTimeouts: { create: `${args.healthTimeoutMinutes + 10}m`, update: `${args.healthTimeoutMinutes + 10}m` },
-  });
-  return { applies, bootstrap, health };
+  let created: local.Command | undefined;
+  const createHealthCommand = (after: readonly pulumi.Resource[]): local.Command => {
+    if (created) throw new pulumi.ResourceError("the cluster health check exists already", parent);
+    created = scriptCommand(`${name}-health`, healthScript, healthEnvironment, {
+      parent,
+      dependsOn: [bootstrap, ...Object.values(applies), ...after],
+      // talosctl gives up after --wait-timeout; this only catches a hung process.
+      customTimeouts: { create: `${args.healthTimeoutMinutes + 10}m`, update: `${args.healthTimeoutMinutes + 10}m` },
+    });
+    return created;
+  };
+  const health = args.deferHealth ? undefined : createHealthCommand([]);
+  return { applies, bootstrap, health, apiReady, createHealthCommand };
 }

@@ -5,6 +5,7 @@ import type { ClusterCapacity } from "../../lib/capacity";
 import { createTalosCluster, type MachineConfigDocuments, type TalosClusterArgs, validateTalosClusterArgs } from "./cluster";
 
 export type { MachineConfigDocuments, TalosClusterArgs } from "./cluster";
+export type { MachineFoundations } from "./machine-foundations";
 
 /**
  * A Talos Kubernetes cluster on Proxmox VMs: the Image Factory image on each host that runs
@@ -31,6 +32,7 @@ export class TalosCluster extends pulumi.ComponentResource {
   /** Node name → VM, for callers that must order work after a particular node. */
   readonly vms: Readonly<Record<string, proxmoxve.VmLegacy>>;
   readonly proxmoxProvider: proxmoxve.Provider;
+  private readonly parts: ReturnType<typeof createTalosCluster>;
 
   constructor(name: string, args: TalosClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("home-platform:cluster:TalosCluster", name, {}, opts);
@@ -38,6 +40,7 @@ export class TalosCluster extends pulumi.ComponentResource {
     if (problems.length > 0) throw new pulumi.ResourceError(`TalosCluster ${name}: ${problems.join("; ")}`, this);
 
     const parts = createTalosCluster(name, args, this);
+    this.parts = parts;
     this.kubernetesProvider = parts.kubernetesProvider;
     this.kubeconfig = parts.kubeconfig;
     this.talosconfig = parts.talosconfig;
@@ -56,5 +59,18 @@ export class TalosCluster extends pulumi.ComponentResource {
       capacity: this.capacity,
       machineConfigs: this.machineConfigs,
     });
+  }
+
+  /**
+   * `talosctl health` (etcd, control plane, every node Ready), after `after`. With a CNI from the
+   * foundations layer (`args.foundations.cni`) the caller creates it once the CNI is installed,
+   * since no node is Ready before; otherwise it already exists and `after` must be empty.
+   */
+  healthCheck(after: readonly pulumi.Resource[]): pulumi.Resource {
+    if (this.parts.health) {
+      if (after.length > 0) throw new pulumi.ResourceError("the health check already ran without a deferred CNI; set args.foundations.cni", this);
+      return this.parts.health;
+    }
+    return this.parts.createHealthCommand(after);
   }
 }

@@ -159,9 +159,11 @@ export function nodeMachineConfig(
   node: ClusterNodeConfig,
   secrets: ClusterSecretsBundle,
   talosApiAccess?: TalosApiAccess,
+  /** The foundations layer's patch (machine-foundations.ts), applied before the node's own patches. */
+  foundationsPatch?: Record<string, unknown>,
 ): (TalosDocument | PatchedDocument)[] {
   const documents: TalosDocument[] = [v1alpha1Config(cluster, node, secrets, talosApiAccess), ...networkDocuments(cluster, node)];
-  return applyPatches(documents, node.patches);
+  return applyPatches(documents, [...(foundationsPatch ? [foundationsPatch] : []), ...node.patches]);
 }
 
 function v1alpha1Config(cluster: ClusterConfig, node: ClusterNodeConfig, secrets: ClusterSecretsBundle, talosApiAccess?: TalosApiAccess): V1Alpha1Config {

@@ -270,5 +270,32 @@ export const healthScript = lines(
   '"$TALOSCTL" health "$@"',
 );
 
+/**
+ * Waits until the kube-apiserver static pod is Ready on every control plane, the point from which
+ * the Kubernetes API answers. Before a CNI runs no node is Ready and `talosctl health` would wait
+ * forever, so the CNI is installed after this, and the health check after the CNI (commands.ts).
+ * Reads Talos' StaticPodStatus resources (`talosctl get staticpodstatus`, one row per static pod
+ * with a READY column); a node that does not answer yet, or an API server not Ready, is retried.
+ */
+export const apiReadyScript = lines(
+  strict,
+  ...retryFunction,
+  ...talosconfigFile,
+  "api_ready_once() {",
+  "  for cp in $(printf '%s' \"$TALOS_CONTROL_PLANE_NODES\" | tr ',' ' '); do",
+  '    if ! output=$("$TALOSCTL" get staticpodstatus --talosconfig "$talosconfig" --endpoints "$cp" --nodes "$cp" 2>&1); then',
+  "      printf '%s\\n' \"$output\" >&2",
+  `      return ${transientStatus}`,
+  "    fi",
+  "    if ! printf '%s\\n' \"$output\" | grep -Eq 'kube-apiserver-[^[:space:]]+[[:space:]]+[0-9]+[[:space:]]+True[[:space:]]*$'; then",
+  '      echo "talos: kube-apiserver on $cp is not Ready yet" >&2',
+  `      return ${transientStatus}`,
+  "    fi",
+  "  done",
+  '  echo "talos: the Kubernetes API server is Ready on every control plane"',
+  "}",
+  "retry api_ready_once",
+);
+
 /** The interpreter every script runs under: POSIX sh, no bashisms. */
 export const interpreter = ["/bin/sh", "-c"];

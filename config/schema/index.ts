@@ -2,6 +2,7 @@ import { z } from "zod";
 import { backupsSchema } from "./backups";
 import { crossFieldChecks, issuePaths, touches, type CheckedConfig, type CrossFieldCheck } from "../checks";
 import { clusterSchema } from "./cluster";
+import { foundationsSchema } from "./foundations";
 import { observabilitySchema } from "./observability";
 import { timezone } from "./primitives";
 import { proxmoxSchema } from "./proxmox";
@@ -22,6 +23,8 @@ export const platformConfigSchema = z
     timezone: timezone.default("UTC"),
     proxmox: proxmoxSchema,
     cluster: clusterSchema,
+    /** CNI, LoadBalancer addresses, Gateway and default StorageClass (stacks/foundations). */
+    foundations: foundationsSchema.prefault({}),
     s3: s3Schema,
     observability: observabilitySchema,
     security: securitySchema.prefault({}),
@@ -48,6 +51,7 @@ function asZodCheck(check: CrossFieldCheck) {
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;
 export type { BackupsConfig, BackupScheduleConfig } from "./backups";
 export type { ClusterConfig, ClusterNodeConfig } from "./cluster";
+export type { FoundationsConfig, GatewayConfig } from "./foundations";
 export type { ObservabilityConfig } from "./observability";
 export type { ProxmoxConfig, ProxmoxHostConfig } from "./proxmox";
 export type { RunnersConfig } from "./runners";

@@ -1,5 +1,6 @@
 import { containerResources } from "./container-resources";
 import { namespaceDefaultDeny } from "./default-deny";
+import { loadBalancerAddressesInPools, routesAttachToListeners } from "./foundations";
 import { noFloatingImages } from "./images";
 import { defaultPrivilegedNamespaces, namespacePodSecurity, privilegedNamespaceAllowlist } from "./pod-security";
 import { statefulResourcesProtected } from "./protect";
@@ -18,6 +19,8 @@ export const rules: readonly Rule[] = [
   secretDataFromSecrets,
   helmCredentialsSecret,
   statefulResourcesProtected,
+  routesAttachToListeners,
+  loadBalancerAddressesInPools,
 ];
 
 export const defaultRuleContext: RuleContext = { privilegedNamespaces: defaultPrivilegedNamespaces };

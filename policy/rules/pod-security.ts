@@ -33,6 +33,7 @@ export const defaultPrivilegedNamespaces: Readonly<Record<string, string>> = {
   "forgejo-runners": privilegedReasons.runners,
   "monitoring-node-exporter": privilegedReasons.nodeExporter,
   velero: privilegedReasons.veleroNodeAgent,
+  openebs: privilegedReasons.localPv,
 };
 
 /**

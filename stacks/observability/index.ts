@@ -1,3 +1,4 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformNamespace } from "../../components/platform-namespace";
 import type { ObservabilityConfig } from "../../config/schema";
@@ -5,6 +6,7 @@ import type { WorkloadRequest } from "../../lib/capacity";
 import { deployObservabilityAlerts } from "./alerts";
 import { deployLogging, type SyslogEndpoint } from "./logging";
 import { deployMetrics, type DatasourceUrls } from "./metrics";
+import { grafanaRoute, type GrafanaGatewayRef } from "./metrics/grafana-route";
 import type { MetricsSecretsArgs } from "./metrics/secrets";
 import { victoriaLogsUrlFor } from "./public";
 
@@ -26,6 +28,8 @@ export interface ObservabilityStackArgs extends Pick<MetricsSecretsArgs, "thanos
   readonly nodeCidr: string;
   /** Pod and service ranges (cluster.network.podCidr/serviceCidr): in-cluster, never "the internet". */
   readonly podAndServiceCidrs: readonly string[];
+  /** A Gateway that serves Grafana by hostname (the foundations layer's): an HTTPRoute attaches to it. */
+  readonly grafanaGateway?: GrafanaGatewayRef;
 }
 
 /**
@@ -81,6 +85,8 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         discordWebhookUrl: args.discordWebhookUrl,
         grafanaAdmin: args.grafanaAdmin,
         victoriaLogsUrl: victoriaLogsUrlFor(config.logsNamespace),
+        // Grafana's root_url follows the Gateway that serves it: http:// without a certificate.
+        grafanaScheme: args.grafanaGateway && !args.grafanaGateway.https ? "http" : "https",
       },
       this,
     );
@@ -95,6 +101,13 @@ export class ObservabilityStack extends pulumi.ComponentResource {
     // PrometheusRules need the monitoring CRDs. The CRD release's `namespace` output is only known
     // once the release is installed, so using it as the namespace orders the rules after it.
     deployObservabilityAlerts(`${name}-alerts`, { namespace: metrics.monitoringCrds.namespace }, this);
+
+    if (args.grafanaGateway) {
+      new k8s.apiextensions.CustomResource(`${name}-grafana-route`, grafanaRoute(args.grafanaGateway, config.namespace), {
+        parent: this,
+        dependsOn: [monitoring],
+      });
+    }
 
     this.logsNamespace = logging.namespace;
     this.grafanaDatasources = metrics.grafanaDatasources;

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformNamespace } from "../../components/platform-namespace";
 import type { RunnersConfig } from "../../config/schema";
-import { workloadRequest, type WorkloadRequest } from "../../lib/capacity";
+import { withVolumes, workloadRequest, type WorkloadRequest } from "../../lib/capacity";
 import { pinnedRelease } from "../building-blocks/helm-release";
 import { createNetworkPolicies } from "../building-blocks/network-policy";
 import { privilegedReasons } from "../../lib/pod-security";
@@ -124,7 +124,7 @@ export class RunnersStack extends pulumi.ComponentResource {
     this.namespace = namespace;
     this.workloadRequests = [
       workloadRequest("runners", "forgejo-runner", config.replicas, config.resources),
-      workloadRequest("runners", "forgejo-runner-dind", config.replicas, config.dind.resources),
+      withVolumes(workloadRequest("runners", "forgejo-runner-dind", config.replicas, config.dind.resources), config.dind.storageSize),
     ];
     this.registerOutputs({ namespace: this.namespace, workloadRequests: this.workloadRequests });
   }

@@ -87,6 +87,10 @@ function newAjv(): Ajv {
   });
   ajv.addFormat("int32", integerIn(-(2 ** 31), 2 ** 31 - 1));
   ajv.addFormat("int64", integerIn(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER));
+  // Kubernetes' base64 `[]byte` fields (the EnvoyProxy CRD has some).
+  ajv.addFormat("byte", /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/);
+  // Kubernetes' "cidr" format (the Cilium pool's blocks); IPv4 is all this platform uses.
+  ajv.addFormat("cidr", /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\/(?:3[0-2]|[12]?\d)$/);
   return ajv;
 }
 

@@ -1,3 +1,4 @@
+import { openebsNamespace } from "../../config/foundations-names";
 import type { PolicyPackArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { defaultRuleContext, rules } from "../../policy/rules";
 import { defaultPrivilegedNamespaces } from "../../policy/rules/pod-security";
@@ -127,6 +128,7 @@ describe("the default privileged allowlist", () => {
       runnersSchema.shape.namespace.parse(undefined),
       // Velero's node agent (hostPath pod volumes) when home-platform:backups is on.
       backupsSchema.parse({ etcd: { enabled: false } }).namespace,
+      openebsNamespace,
     ];
     expect(Object.keys(defaultPrivilegedNamespaces).sort()).toEqual(expected.sort());
     for (const reason of Object.values(defaultPrivilegedNamespaces)) expect(reason.length).toBeGreaterThan(20);

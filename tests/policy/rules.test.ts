@@ -83,7 +83,7 @@ describe("privileged-namespace-allowlist", () => {
   });
   it("flags a privileged namespace missing from the allowlist or without a reason", () => {
     expect(check(privilegedNamespaceAllowlist, namespace("random", privileged, reason))).toEqual([
-      expect.stringMatching(/^namespace random is privileged but not in the allowlist \(forgejo-runners, logging-collector, monitoring-node-exporter, security, velero\)$/),
+      expect.stringMatching(/^namespace random is privileged but not in the allowlist \(forgejo-runners, logging-collector, monitoring-node-exporter, openebs, security, velero\)$/),
     ]);
     expect(check(privilegedNamespaceAllowlist, namespace("security", privileged))).toEqual([
       "namespace security is privileged without a home-platform.dev/privileged-reason annotation",

@@ -30,8 +30,21 @@ export interface StackRequests extends RequestTotals {
   readonly workloads: readonly (WorkloadRequest & { readonly effectiveReplicas: number })[];
 }
 
+/**
+ * Local volumes (OpenEBS hostpath) live on the node disk of wherever their pod first ran, and
+ * nothing spreads them: the worst case is every claim on one node. Each schedulable node's disk
+ * is set against all claims together.
+ */
+export interface VolumeUsage {
+  /** Every claim of every replica, in MiB. */
+  readonly requestedMiB: number;
+  /** `percent`: all claims on this node (the worst case); `spreadPercent`: claims spread evenly over the schedulable nodes. */
+  readonly nodes: readonly { readonly name: string; readonly diskGiB: number; readonly percent: number | null; readonly spreadPercent: number | null }[];
+}
+
 export interface CapacityReport {
   readonly hosts: readonly HostUsage[];
+  readonly volumes: VolumeUsage;
   readonly schedulableNodes: number;
   readonly allocatableCpuMillis: number;
   readonly allocatableMemoryMiB: number;
@@ -86,7 +99,18 @@ export function capacityReport(resources: readonly CapturedResource[]): Capacity
     ...totals(sum(workloads.map((w) => w.cpuMillis * w.effectiveReplicas)), sum(workloads.map((w) => w.memoryMiB * w.effectiveReplicas))),
   }));
   const total = totals(sum(stacks.map((s) => s.cpuMillis)), sum(stacks.map((s) => s.memoryMiB)));
-  return { hosts, schedulableNodes, allocatableCpuMillis, allocatableMemoryMiB, stacks, total };
+  const requestedMiB = sum(stacks.flatMap((s) => s.workloads.map((w) => (w.volumeMiB ?? 0) * w.effectiveReplicas)));
+  const diskNodes = clusters
+    .flatMap((c) => c.hosts.flatMap((h) => h.vms))
+    .filter((vm) => vm.schedulable !== false && vm.diskGiB !== undefined)
+    .map((vm) => ({ name: vm.name, diskGiB: vm.diskGiB! }));
+  const volumeNodes = diskNodes.map((node) => ({
+    ...node,
+    percent: percent(requestedMiB, node.diskGiB * 1024),
+    spreadPercent: percent(requestedMiB / diskNodes.length, node.diskGiB * 1024),
+  }));
+  const volumes: VolumeUsage = { requestedMiB, nodes: volumeNodes };
+  return { hosts, volumes, schedulableNodes, allocatableCpuMillis, allocatableMemoryMiB, stacks, total };
 }
 
 function hostUsage(host: ClusterCapacity["hosts"][number]): HostUsage {

@@ -96,6 +96,19 @@ function capacity(report: CapacityReport): string[] {
     "",
   ]);
   lines.push(...table([["Workload requests", "CPU", "", "Memory", ""], ...rows], ["left", "right", "right", "right", "right"]));
+  if (report.volumes.nodes.length > 0) {
+    // Local volumes stay where their pod first ran; nothing spreads them, so each node must be able to hold them all.
+    const count = report.volumes.nodes.length;
+    const volumeRows = report.volumes.nodes.map((node) => [
+      node.name,
+      `${node.diskGiB} GiB`,
+      `${gib(report.volumes.requestedMiB)} GiB`,
+      pct(node.percent),
+      `${gib(report.volumes.requestedMiB / count)} GiB`,
+      pct(node.spreadPercent),
+    ]);
+    lines.push("", ...table([["Volume claims on node disks", "Disk", "All on it", "", "Spread", ""], ...volumeRows], ["left", "right", "right", "right", "right", "right"]));
+  }
   return lines;
 }
 

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlatformNamespace } from "../../../components/platform-namespace";
 import { collectorNamespaceName } from "../../../config/namespaces";
 import type { ObservabilityConfig } from "../../../config/schema";
-import { type WorkloadRequest, workloadRequest } from "../../../lib/capacity";
+import { type WorkloadRequest, withVolumes, workloadRequest } from "../../../lib/capacity";
 import { pinnedRelease } from "../../building-blocks/helm-release";
 import { createNetworkPolicies } from "../../building-blocks/network-policy";
 import { charts } from "../../../versions";
@@ -137,7 +137,7 @@ export function deployLogging(name: string, args: LoggingArgs, parent: pulumi.Re
     namespace: logsNamespace.name,
     syslogEndpoint: pulumi.output(syslogEndpoint(vl.syslog)),
     workloadRequests: [
-      workloadRequest("observability", "victoria-logs", 1, vl.resources),
+      withVolumes(workloadRequest("observability", "victoria-logs", 1, vl.resources), vl.volumeSize),
       workloadRequest("observability", "victoria-logs-collector", "perNode", vl.collectorResources),
     ],
   };

@@ -44,8 +44,8 @@ export function metricsDatasourceUrls(namespace: string): Omit<DatasourceUrls, "
  * Where Grafana is reached: https://<hostname> when one is configured (served by the operator's
  * own ingress or Gateway; nothing here exposes it), else the in-cluster Service.
  */
-export function grafanaUrl(grafana: ObservabilityConfig["grafana"], namespace: string): string {
-  if (grafana.hostname) return `https://${grafana.hostname}`;
+export function grafanaUrl(grafana: ObservabilityConfig["grafana"], namespace: string, scheme: GrafanaScheme = "https"): string {
+  if (grafana.hostname) return `${scheme}://${grafana.hostname}`;
   const port = services.grafana.port === 80 ? "" : `:${services.grafana.port}`;
   return `http://${serviceHost(services.grafana.name, namespace)}${port}`;
 }
@@ -83,16 +83,21 @@ export function grafanaDatasources(urls: DatasourceUrls<pulumi.Input<string>>): 
   ];
 }
 
+/** How browsers reach `grafana.hostname`: https, unless a Gateway serves it on plain HTTP only. */
+export type GrafanaScheme = "http" | "https";
+
 export interface GrafanaValuesInput {
   readonly config: MetricsConfig;
+  /** Defaults to https. */
+  readonly grafanaScheme?: GrafanaScheme;
   readonly namespace: string;
   readonly timezone: string;
   readonly victoriaLogsUrl: pulumi.Input<string>;
 }
 
-export function grafanaValues({ config, namespace, timezone, victoriaLogsUrl }: GrafanaValuesInput): Record<string, unknown> {
+export function grafanaValues({ config, namespace, timezone, victoriaLogsUrl, grafanaScheme }: GrafanaValuesInput): Record<string, unknown> {
   const { grafana } = config;
-  const server = grafana.hostname ? { domain: grafana.hostname, root_url: grafanaUrl(grafana, namespace) } : {};
+  const server = grafana.hostname ? { domain: grafana.hostname, root_url: grafanaUrl(grafana, namespace, grafanaScheme) } : {};
   return {
     admin: { existingSecret: secretNames.grafanaAdmin, userKey: secretKeys.grafanaUser, passwordKey: secretKeys.grafanaPassword },
     resources: grafana.resources,

@@ -9,7 +9,7 @@ import { createNetworkPolicies } from "../../building-blocks/network-policy";
 import { charts } from "../../../versions";
 import { alertmanagerConfigObject } from "./alertmanager";
 import { deployMonitoringCrds } from "./crds";
-import { grafanaUrl, metricsDatasourceUrls, type DatasourceUrls } from "./grafana";
+import { grafanaUrl, metricsDatasourceUrls, type DatasourceUrls, type GrafanaScheme } from "./grafana";
 import { kubePrometheusStackValues } from "./kube-prometheus-stack";
 import { releases } from "./names";
 import { metricsNetworkPolicies } from "./network-policies";
@@ -35,6 +35,8 @@ export interface MetricsArgs extends Omit<MetricsSecretsArgs, "namespace"> {
   readonly namespace: pulumi.Output<string>;
   /** VictoriaLogs query URL, from the logs half. */
   readonly victoriaLogsUrl: pulumi.Input<string>;
+  /** https unless Grafana's hostname is served on plain HTTP only. Defaults to https. */
+  readonly grafanaScheme?: GrafanaScheme;
 }
 
 export interface Metrics {
@@ -103,6 +105,7 @@ export function deployMetrics(name: string, args: MetricsArgs, parent: pulumi.Re
         nodeExporterNamespace: nodeExporterNamespaceName(namespace, config.prometheus.nodeExporterNamespace),
         timezone: args.timezone,
         victoriaLogsUrl: args.victoriaLogsUrl,
+        grafanaScheme: args.grafanaScheme,
       }),
       timeoutMinutes: 15,
       skipCrds: true,
@@ -119,7 +122,7 @@ export function deployMetrics(name: string, args: MetricsArgs, parent: pulumi.Re
 
   return {
     grafanaDatasources: pulumi.output({ ...metricsDatasourceUrls(namespace), victoriaLogs: args.victoriaLogsUrl }),
-    grafanaUrl: pulumi.output(grafanaUrl(config.grafana, namespace)),
+    grafanaUrl: pulumi.output(grafanaUrl(config.grafana, namespace, args.grafanaScheme)),
     workloadRequests: metricsWorkloadRequests(config),
     monitoringCrds,
   };

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { MetricsConfig } from "./index";
 import { alertmanagerConfiguration, chartAlertmanagerConfig } from "./alertmanager";
-import { grafanaValues } from "./grafana";
+import { grafanaValues, type GrafanaScheme } from "./grafana";
 import { kpsFullname, secretKeys, secretNames } from "./names";
 import { helperResources } from "./sizing";
 
@@ -18,6 +18,7 @@ export interface KubePrometheusStackValuesInput {
   readonly nodeExporterNamespace: string;
   readonly timezone: string;
   readonly victoriaLogsUrl: pulumi.Input<string>;
+  readonly grafanaScheme?: GrafanaScheme;
 }
 
 /** A ReadWriteOnce claim template; the cluster's default StorageClass when none is configured. */

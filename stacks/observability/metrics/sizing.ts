@@ -1,5 +1,5 @@
 import type { MetricsConfig } from "./index";
-import { workloadRequest, type ContainerResources, type WorkloadRequest } from "../../../lib/capacity";
+import { withVolumes, workloadRequest, type ContainerResources, type WorkloadRequest } from "../../../lib/capacity";
 
 /**
  * Requests and limits for every container the metrics half runs. The big ones (Prometheus,
@@ -50,8 +50,8 @@ export function podRequest(
  */
 export function metricsWorkloadRequests(config: MetricsConfig, stack = "observability"): WorkloadRequest[] {
   return [
-    podRequest(stack, "prometheus", 1, [config.prometheus.resources, helperResources.thanosSidecar, helperResources.configReloader]),
-    podRequest(stack, "alertmanager", 1, [config.alertmanager.resources, helperResources.configReloader]),
+    withVolumes(podRequest(stack, "prometheus", 1, [config.prometheus.resources, helperResources.thanosSidecar, helperResources.configReloader]), config.prometheus.volumeSize),
+    withVolumes(podRequest(stack, "alertmanager", 1, [config.alertmanager.resources, helperResources.configReloader]), config.alertmanager.volumeSize),
     podRequest(stack, "grafana", 1, [
       config.grafana.resources,
       ...Array.from({ length: grafanaSidecarCount }, () => helperResources.grafanaSidecar),
@@ -60,7 +60,7 @@ export function metricsWorkloadRequests(config: MetricsConfig, stack = "observab
     podRequest(stack, "kube-state-metrics", 1, [helperResources.kubeStateMetrics]),
     podRequest(stack, "node-exporter", "perNode", [helperResources.nodeExporter]),
     podRequest(stack, "thanos-query", 1, [config.thanos.resources]),
-    podRequest(stack, "thanos-store-gateway", 1, [config.thanos.resources]),
-    podRequest(stack, "thanos-compactor", 1, [config.thanos.resources]),
+    withVolumes(podRequest(stack, "thanos-store-gateway", 1, [config.thanos.resources]), config.thanos.storeVolumeSize),
+    withVolumes(podRequest(stack, "thanos-compactor", 1, [config.thanos.resources]), config.thanos.compactorVolumeSize),
   ];
 }

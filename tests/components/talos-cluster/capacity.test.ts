@@ -50,7 +50,13 @@ describe.each(configs)("capacity of %s", (_label, config) => {
   test("every Proxmox host is listed with the VMs placed on it", () => {
     expect(capacity.hosts.map((host) => host.name)).toEqual(config.proxmox.hosts.map((host) => host.name));
     for (const host of capacity.hosts) {
-      const expected = config.cluster.nodes.filter((node) => node.host === host.name).map((n) => ({ name: n.name, cores: n.cores, memoryMiB: n.memoryMiB }));
+      const expected = config.cluster.nodes.filter((node) => node.host === host.name).map((n) => ({
+        name: n.name,
+        cores: n.cores,
+        memoryMiB: n.memoryMiB,
+        diskGiB: n.diskGiB,
+        schedulable: n.role === "worker" || config.cluster.allowSchedulingOnControlPlanes,
+      }));
       expect(host.vms).toEqual(expected);
     }
   });

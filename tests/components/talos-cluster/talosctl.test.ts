@@ -1,4 +1,5 @@
 import {
+  apiReadyScript,
   applyAuthenticatedScript,
   applyInsecureScript,
   bootstrapScript,
@@ -22,6 +23,7 @@ test.each([
   ["apply (authenticated)", applyAuthenticatedScript],
   ["bootstrap", bootstrapScript],
   ["health", healthScript],
+  ["api-ready", apiReadyScript],
 ])("the %s script is valid POSIX sh", (_name, script) => {
   expect(shellSyntaxErrors(script)).toBe("");
 });
@@ -310,6 +312,41 @@ describe("health", () => {
     expect(run.status).not.toBe(0);
     expect(run.calls[0].args.slice(-2)).toEqual(["--worker-nodes", "192.0.2.20"]);
     expect(run.leftovers).toEqual([]);
+  });
+});
+
+describe("API ready (before the CNI; talosctl health would wait for Ready nodes)", () => {
+  const env = { ...baseEnv, TALOS_CONTROL_PLANE_NODES: "192.0.2.10,192.0.2.11" };
+  // `talosctl get staticpodstatus` as Talos prints it (one row per static pod).
+  const table = (node: string, ready: string) =>
+    [
+      "NODE         NAMESPACE   TYPE              ID                                          VERSION   READY",
+      `${node}   k8s         StaticPodStatus   kube-system/kube-apiserver-cp                 2         ${ready}`,
+      `${node}   k8s         StaticPodStatus   kube-system/kube-scheduler-cp                 2         True`,
+      "",
+    ].join("\n");
+
+  test("asks every control plane and succeeds once each API server is Ready", () => {
+    const run = runScript(apiReadyScript, env, "", { stdouts: { 1: table("192.0.2.10", "True"), 2: table("192.0.2.11", "True") } });
+    expect(run.status).toBe(0);
+    expect(run.calls.map((call) => [call.args[0], call.args[1], call.args[call.args.indexOf("--nodes") + 1]])).toEqual([
+      ["get", "staticpodstatus", "192.0.2.10"],
+      ["get", "staticpodstatus", "192.0.2.11"],
+    ]);
+    expect(run.leftovers).toEqual([]);
+  });
+
+  test("retries while an API server is not Ready or a node does not answer, then gives up", () => {
+    const run = runScript(apiReadyScript, env, "", {
+      stdouts: { 1: table("192.0.2.10", "False"), 3: table("192.0.2.10", "True"), 4: table("192.0.2.11", "True") },
+      exitCodes: [0, 1, 0, 0],
+    });
+    expect(run.status).toBe(0);
+    expect(run.calls).toHaveLength(4);
+    expect(run.stderr).toContain("kube-apiserver on 192.0.2.10 is not Ready yet");
+    const never = runScript(apiReadyScript, env, "", { stdouts: { 1: table("192.0.2.10", "False"), 2: table("192.0.2.10", "False"), 3: table("192.0.2.10", "False") } });
+    expect(never.status).not.toBe(0);
+    expect(never.stderr).toContain("giving up");
   });
 });
 

@@ -20,6 +20,9 @@ export const crdSources: readonly { readonly what: string; readonly operator?: t
   { what: "Gateway API v1.6.1 standard channel, TCPRoute/UDPRoute at v1 (Envoy Gateway v1.9.0)", shared: ["envoy-gateway-v1.9.0/gateway-api-v1.6.1-standard"] },
   { what: "velero.io v1.18.1, the velero chart 12.1.0's crds/", shared: ["velero-v1.18.1"] },
   { what: "talos.dev ServiceAccount, installed by Talos v1.13.9 when kubernetesTalosAPIAccess is on", written: talosServiceAccountCrd() },
+  { what: "EnvoyProxy (Envoy Gateway v1.9.0, foundations)", shared: ["envoy-gateway-v1.9.0/envoy-gateway/gateway.envoyproxy.io_envoyproxies.yaml"] },
+  // cilium-operator registers these at start; v1.19.4's files, whose LB-IPAM/L2 schemas equal 1.20's (notes/foundations.md §1.2).
+  { what: "CiliumLoadBalancerIPPool, CiliumL2AnnouncementPolicy (Cilium 1.20.0, foundations)", shared: ["cilium-1.19.4/ciliumloadbalancerippools.yaml", "cilium-1.19.4/ciliuml2announcementpolicies.yaml"] },
 ];
 
 export function crdManifests(): string[] {

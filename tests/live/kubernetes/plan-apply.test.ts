@@ -47,6 +47,9 @@ describe.each(["home", "lab"])("Kubernetes control plane: the %s plan applied", 
       "backupstoragelocations.velero.io",
       "schedules.velero.io",
       "serviceaccounts.talos.dev",
+      "envoyproxies.gateway.envoyproxy.io",
+      "ciliumloadbalancerippools.cilium.io",
+      "ciliuml2announcementpolicies.cilium.io",
     ]));
   });
 

@@ -93,16 +93,17 @@ describe.each([
     expect(values.volumeMounts).toEqual([{ name: volume.name, mountPath: "/var/lib/docker" }]);
   });
 
-  it("reports runner and dind requests per replica, registered as the component's output", () => {
+  it("reports runner and dind requests per replica (dind with its cache volume), registered as the component's output", () => {
     const expected = [
       { container: "forgejo-runner", resources: config.resources },
-      { container: "forgejo-runner-dind", resources: config.dind.resources },
-    ].map(({ container, resources }) => ({
+      { container: "forgejo-runner-dind", resources: config.dind.resources, volume: config.dind.storageSize },
+    ].map(({ container, resources, volume }) => ({
       stack: "runners",
       workload: container,
       replicas: config.replicas,
       cpuMillis: cpuToMillis(resources.requests.cpu),
       memoryMiB: memoryToMiB(resources.requests.memory),
+      ...(volume ? { volumeMiB: memoryToMiB(volume) } : {}),
     }));
     expect(d.workloadRequests).toEqual(expected);
     const registered = find(d, "home-platform:runners:RunnersStack", "runners").outputs;

@@ -75,3 +75,32 @@ test("property: total CPU = Σ cpu × (replicas, or schedulable nodes for perNod
     }),
   );
 });
+
+test("volume claims (times replicas) against each schedulable node's disk: all on one node, and spread evenly", () => {
+  const withDisks: ClusterCapacity = {
+    ...cluster,
+    hosts: [
+      {
+        name: "pve1",
+        cpuCores: 16,
+        memoryMiB: 65536,
+        vms: [
+          { name: "cp-1", cores: 4, memoryMiB: 8192, diskGiB: 50, schedulable: false },
+          { name: "w-1", cores: 6, memoryMiB: 16384, diskGiB: 100, schedulable: true },
+          { name: "w-2", cores: 6, memoryMiB: 16384, diskGiB: 40, schedulable: true },
+        ],
+      },
+    ],
+  };
+  const report = capacityReport([
+    component("cluster", { capacity: withDisks }),
+    component("o11y", { workloadRequests: [{ ...req("observability", "prometheus", 2, 1, 1), volumeMiB: 20 * 1024 }, req("observability", "grafana", 1, 1, 1)] }),
+    component("ci", { workloadRequests: [{ ...req("runners", "dind", 1, 1, 1), volumeMiB: 10 * 1024 }] }),
+  ])!;
+  expect(report.volumes.requestedMiB).toBe(50 * 1024);
+  // The control plane runs no workloads, so it holds no volumes.
+  expect(report.volumes.nodes).toEqual([
+    { name: "w-1", diskGiB: 100, percent: 50, spreadPercent: 25 },
+    { name: "w-2", diskGiB: 40, percent: 125, spreadPercent: 62.5 },
+  ]);
+});

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Stand-in for talosctl in tests (see fake-talosctl.ts): records every call and refuses flags the
 # real talosctl does not have. Flag sets from siderolabs/talos cmd/talosctl/cmd/talos/
-# {apply-config,bootstrap,health,service}.go and the global flags in root.go.
+# {apply-config,bootstrap,health,service,get}.go and the global flags in root.go.
 set -eu
 n=$(( $(cat "$FAKE_DIR/count" 2>/dev/null || echo 0) + 1 ))
 echo "$n" > "$FAKE_DIR/count"
@@ -17,6 +17,10 @@ case $command in
   # `service [<id> [start|stop|restart|status]]`: positional arguments first.
   service)
     allowed=""
+    while [ $# -gt 0 ]; do case $1 in --*) break ;; *) shift ;; esac; done ;;
+  # `get <type> [<id>]`: positional arguments first.
+  get)
+    allowed="--namespace --output"
     while [ $# -gt 0 ]; do case $1 in --*) break ;; *) shift ;; esac; done ;;
   *) echo "fake talosctl: unknown command $command" >&2; exit 64 ;;
 esac

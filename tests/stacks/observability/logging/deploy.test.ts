@@ -1,5 +1,6 @@
 import type { PlatformConfig } from "../../../../config/schema";
 import { workloadRequest } from "../../../../lib/capacity";
+import { memoryToMiB } from "../../../../lib/quantity";
 import { deployLogging } from "../../../../stacks/observability/logging";
 import { charts } from "../../../../versions";
 import { ancestorsOf, unwrapSecrets, valueOf, withMocks, type CapturedResource } from "../../../helpers";
@@ -141,7 +142,8 @@ describe("deployLogging (home: Gateway routes)", () => {
     expect(run.outputs.namespace).toBe(run.config.observability.logsNamespace);
     expect(run.outputs.syslogEndpoint).toMatchObject({ host: vl.syslog.address, via: "gateway" });
     expect(run.result.workloadRequests).toEqual([
-      workloadRequest("observability", "victoria-logs", 1, vl.resources),
+      // VictoriaLogs' volume counts in the capacity table's disk column.
+      { ...workloadRequest("observability", "victoria-logs", 1, vl.resources), volumeMiB: memoryToMiB(vl.volumeSize) },
       workloadRequest("observability", "victoria-logs-collector", "perNode", vl.collectorResources),
     ]);
   });
