@@ -8,6 +8,7 @@ import { type ControlPlane, type Running, freePorts, launch, startControlPlane }
 import { installCrds } from "../helpers/crds";
 import { type PlanOut, apiServerSettings, planOut } from "../helpers/plan-out";
 import { toolPath, toolVersion } from "../../../tools/toolchain/paths";
+import { hostpathStorageClass, type HostpathClassValues } from "./localpv-objects";
 import { type KpsRelease, alertmanagerConfigSecret, alertmanagerName, alertmanagerResource, prometheusName, prometheusResource, serviceAccounts } from "./kps-objects";
 
 /**
@@ -49,6 +50,8 @@ beforeAll(async () => {
   secret.stringData = { ...secret.stringData, [discordSecret.key]: `${receiver.url}${webhookPath}` };
   const apply = (docs: readonly object[]) => cp.kubectlOk(["apply", "--server-side", "--field-manager=pulumi-kubernetes", "-f", "-"], docs.map((d) => YAML.stringify(d)).join("---\n"));
   for (const wave of plan.waves()) apply(wave);
+  // What the foundations' LocalPV release creates first: the operator checks that the volume claims' StorageClass exists.
+  apply([hostpathStorageClass(plan.helmValues("openebs-localpv") as HostpathClassValues)]);
   // What Helm would apply from the chart (the parts the operator and the controllers act on).
   apply([...serviceAccounts(release), alertmanagerConfigSecret(release, (value) => YAML.stringify(value))!, alertmanagerResource(release), prometheusResource(release)]);
 
