@@ -355,3 +355,14 @@ function collect(response: http.IncomingMessage, resolve: (body: string) => void
   response.on("data", (chunk: string) => (body += chunk));
   response.on("end", () => resolve(response.statusCode === 200 ? body : `HTTP ${response.statusCode}: ${body}`));
 }
+
+/** Calls `probe` once a second until it returns a value or `seconds` pass; then one last try. */
+export async function poll<T>(seconds: number, probe: () => T | undefined): Promise<T | undefined> {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    const value = probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return probe();
+}

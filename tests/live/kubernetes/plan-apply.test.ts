@@ -1,5 +1,5 @@
 import * as YAML from "yaml";
-import { type ControlPlane, startControlPlane } from "../helpers/control-plane";
+import { type ControlPlane, poll, startControlPlane } from "../helpers/control-plane";
 import { installCrds } from "../helpers/crds";
 import { type PlanOut, apiServerSettings, planOut } from "../helpers/plan-out";
 
@@ -210,13 +210,3 @@ describe.each(["home", "lab"])("Kubernetes control plane: the %s plan applied", 
     });
   });
 });
-
-async function poll<T>(seconds: number, probe: () => T | undefined): Promise<T | undefined> {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    const value = probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  return undefined;
-}

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import * as zlib from "node:zlib";
 import * as YAML from "yaml";
 import { type RunningAlertmanager, type WebhookReceiver, startAlertmanager, startWebhookReceiver } from "../helpers/alertmanager";
-import { type ControlPlane, type Running, freePorts, launch, startControlPlane } from "../helpers/control-plane";
+import { type ControlPlane, type Running, freePorts, launch, poll, startControlPlane } from "../helpers/control-plane";
 import { installCrds } from "../helpers/crds";
 import { type PlanOut, apiServerSettings, planOut } from "../helpers/plan-out";
 import { toolPath, toolVersion } from "../../../tools/toolchain/paths";
@@ -73,16 +73,6 @@ afterAll(async () => {
 function getJson(args: readonly string[]): any {
   const result = cp.kubectl(["get", "-o", "json", ...args]);
   return result.status === 0 ? JSON.parse(result.stdout) : undefined;
-}
-
-async function poll<T>(seconds: number, probe: () => T | undefined): Promise<T | undefined> {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    const value = probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  return probe();
 }
 
 /** The Reconciled condition of a monitoring.coreos.com object once the operator has written it for the current generation. */
